@@ -23,7 +23,8 @@ export function optionalChild(
   code: SamlErrorCode = 'XML_SCHEMA_INVALID',
 ): Element | null {
   const found = childElements(parent, namespace, localName);
-  if (found.length > 1) throw new SamlError(code, `The XML has more than one ${localName} where one is allowed.`);
+  if (found.length > 1)
+    throw new SamlError(code, `The XML has more than one ${localName} where one is allowed.`);
   return found[0] ?? null;
 }
 
@@ -68,7 +69,11 @@ export function attr(element: Element, name: string): string | null {
   return attribute && !attribute.namespaceURI ? attribute.value : null;
 }
 
-export function requiredAttr(element: Element, name: string, code: SamlErrorCode = 'XML_SCHEMA_INVALID'): string {
+export function requiredAttr(
+  element: Element,
+  name: string,
+  code: SamlErrorCode = 'XML_SCHEMA_INVALID',
+): string {
   const value = attr(element, name);
   if (value === null || value === '') {
     throw new SamlError(code, `The ${element.localName} element has no ${name} attribute.`);

@@ -38,14 +38,20 @@ const COMMENT_NODE = 8;
  */
 export function parseXml(text: string, limits: XmlLimits = DEFAULT_LIMITS): ParsedXml {
   if (text.length > limits.maxChars) {
-    throw new SamlError('INPUT_TOO_LARGE', `The XML is larger than the ${limits.maxChars} characters accepted.`);
+    throw new SamlError(
+      'INPUT_TOO_LARGE',
+      `The XML is larger than the ${limits.maxChars} characters accepted.`,
+    );
   }
   // A UTF-8 byte order mark (Entra's metadata starts with one) is not content.
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   // No DTD of any kind: '<!' may only open a comment or a CDATA section.
   for (let at = source.indexOf('<!'); at !== -1; at = source.indexOf('<!', at + 2)) {
     if (!source.startsWith('<!--', at) && !source.startsWith('<![CDATA[', at)) {
-      throw new SamlError('XML_DTD_FORBIDDEN', 'The XML contains a DOCTYPE or entity declaration, which SAML never needs.');
+      throw new SamlError(
+        'XML_DTD_FORBIDDEN',
+        'The XML contains a DOCTYPE or entity declaration, which SAML never needs.',
+      );
     }
   }
   // A cheap bound before building anything: every node needs at least one '<' or one attribute.
@@ -77,7 +83,10 @@ export function parseXml(text: string, limits: XmlLimits = DEFAULT_LIMITS): Pars
         throw new SamlError('XML_MALFORMED', 'The XML has text outside its root element.');
       }
     } else if (child.nodeType !== COMMENT_NODE && child.nodeType !== PROCESSING_INSTRUCTION_NODE) {
-      throw new SamlError('XML_DTD_FORBIDDEN', 'The XML contains a DOCTYPE or entity declaration, which SAML never needs.');
+      throw new SamlError(
+        'XML_DTD_FORBIDDEN',
+        'The XML contains a DOCTYPE or entity declaration, which SAML never needs.',
+      );
     }
   }
   if (!root) throw new SamlError('XML_MALFORMED', 'The XML has no root element.');
@@ -111,7 +120,9 @@ export function parseXml(text: string, limits: XmlLimits = DEFAULT_LIMITS): Pars
         const name = attribute.localName;
         if (name === 'ID' || name === 'Id' || name === 'id') {
           if (ids.has(attribute.value)) {
-            throw new SamlError('XML_DUPLICATE_ID', 'Two elements in the XML carry the same ID.', { id: attribute.value });
+            throw new SamlError('XML_DUPLICATE_ID', 'Two elements in the XML carry the same ID.', {
+              id: attribute.value,
+            });
           }
           ids.set(attribute.value, element);
         }
@@ -125,4 +136,4 @@ export function parseXml(text: string, limits: XmlLimits = DEFAULT_LIMITS): Pars
   return { document, root, ids };
 }
 
-export { ELEMENT_NODE, TEXT_NODE, CDATA_SECTION_NODE, COMMENT_NODE, PROCESSING_INSTRUCTION_NODE };
+export { CDATA_SECTION_NODE, COMMENT_NODE, ELEMENT_NODE, PROCESSING_INSTRUCTION_NODE, TEXT_NODE };
