@@ -44,7 +44,7 @@ export async function generateCredential(options: {
     notBefore,
     notAfter,
     signingAlgorithm: RSA_SHA256,
-    keys,
+    keys: keys as CryptoKeyPair,
     extensions: [new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true)],
   });
   const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
