@@ -33,9 +33,7 @@ export interface SigningCredential {
  * cert.thumbprint; // 'A1B2…'
  */
 export function parseCertificate(text: string): Certificate {
-  const base64 = text
-    .replace(/-----(BEGIN|END) CERTIFICATE-----/g, '')
-    .replace(/\s+/g, '');
+  const base64 = text.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, '');
   if (base64 === '' || !/^[A-Za-z0-9+/]+={0,2}$/.test(base64)) {
     throw new SamlError('CERTIFICATE_INVALID', 'The certificate is not PEM or base64 DER.');
   }
