@@ -1,0 +1,40 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { openSqlite } from './sqlite-driver.ts';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Database<Schema> {
+  db: Kysely<Schema>;
+  dialect: Dialect;
+  /** Closes the pool or file. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the service's database: PostgreSQL for a `postgres://` URL, otherwise SQLite at the given
+ * file path (`:memory:` for tests). Queries are portable Kysely: ids and timestamps are made in
+ * TypeScript, booleans are stored as 0/1 integers and instants as ISO-8601 text in both.
+ */
+export function connectDatabase<Schema>(url: string, options: { poolSize?: number } = {}): Database<Schema> {
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: options.poolSize ?? 10,
+      connectionTimeoutMillis: 5000,
+    });
+    // A database restart must not crash the process: an idle client's error is reported on use.
+    pool.on('error', () => {});
+    const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+    return { db, dialect: 'postgres', close: () => db.destroy() };
+  }
+  const path = url.replace(/^sqlite:(\/\/)?/, '');
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: openSqlite(path) }) });
+  return { db, dialect: 'sqlite', close: () => db.destroy() };
+}
+
+// PostgreSQL's int8 (COUNT(*), bigint columns) arrives as text by default; our values fit a number.
+pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10));

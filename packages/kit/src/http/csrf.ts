@@ -1,0 +1,51 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import { AppError } from './errors.ts';
+import { getSession } from './session.ts';
+
+const KEY = 'csrf';
+
+/** The session's CSRF token, made on first use; forms carry it in a hidden `_csrf` field. */
+export async function csrfToken(request: FastifyRequest): Promise<string> {
+  const session = await getSession(request);
+  let token = session.get<string>(KEY);
+  if (!token) {
+    token = randomBytes(32).toString('base64url');
+    session.set(KEY, token);
+  }
+  return token;
+}
+
+/**
+ * Synchronizer-token check for state-changing form posts: the `_csrf` field must equal the session's
+ * token. Routes that cannot carry one (a SAML ACS receiving the IdP's cross-site POST) opt out with
+ * `config: { csrf: false }` and are protected otherwise (InResponseTo and the replay cache).
+ */
+export async function checkCsrf(request: FastifyRequest): Promise<void> {
+  if (
+    request.method !== 'POST' &&
+    request.method !== 'PUT' &&
+    request.method !== 'PATCH' &&
+    request.method !== 'DELETE'
+  ) {
+    return;
+  }
+  const config = request.routeOptions.config as { csrf?: boolean } | undefined;
+  if (config?.csrf === false) return;
+  if (request.headers.authorization?.startsWith('Bearer ')) return; // API calls carry no cookie-borne authority
+  const body = request.body as Record<string, unknown> | undefined;
+  const sent = typeof body?._csrf === 'string' ? body._csrf : '';
+  const session = await getSession(request);
+  const expected = session.get<string>(KEY) ?? '';
+  const ok =
+    sent.length > 0 &&
+    sent.length === expected.length &&
+    timingSafeEqual(Buffer.from(sent), Buffer.from(expected));
+  if (!ok) {
+    throw new AppError(
+      'csrf_failed',
+      403,
+      'This form expired or was sent from another site. Go back, reload the page and submit it again.',
+    );
+  }
+}

@@ -1,0 +1,151 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Kysely, Migration } from 'kysely';
+
+/** The sessions table, one per service database. Each app lists this migration among its own. */
+export const sessionsMigration: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('sessions')
+      .addColumn('id_hash', 'text', (c) => c.primaryKey())
+      .addColumn('data', 'text', (c) => c.notNull())
+      .addColumn('expires_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('sessions_expires_at').on('sessions').column('expires_at').execute();
+  },
+};
+
+interface SessionsTable {
+  sessions: { id_hash: string; data: string; expires_at: string };
+}
+
+export interface SessionOptions {
+  /** Says which service set it: `federa_idp_session`, `federa_ws_session`. */
+  cookieName: string;
+  /** Idle lifetime; every save extends it. */
+  maxAgeSeconds: number;
+  sameSite: 'lax' | 'strict' | 'none';
+  secure: boolean;
+  now?: () => Date;
+}
+
+export type SessionData = Record<string, unknown>;
+
+/** A browser session stored in the service's database, so that any instance can serve any request. */
+export class Session {
+  data: SessionData;
+  dirty = false;
+  destroyed = false;
+  /** The raw id (only in the cookie); the database keys the SHA-256 of it. */
+  id: string | null;
+  readonly previousId: string | null;
+
+  constructor(id: string | null, data: SessionData) {
+    this.id = id;
+    this.previousId = id;
+    this.data = data;
+  }
+
+  get<T>(key: string): T | undefined {
+    return this.data[key] as T | undefined;
+  }
+
+  set(key: string, value: unknown): void {
+    if (value === undefined) delete this.data[key];
+    else this.data[key] = value;
+    this.dirty = true;
+  }
+
+  /** A new id for the same data: call at every privilege change (sign-in) against fixation. */
+  regenerate(): void {
+    this.id = null;
+    this.dirty = true;
+  }
+
+  /** Forget everything (sign-out). */
+  destroy(): void {
+    this.data = {};
+    this.destroyed = true;
+    this.dirty = true;
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    sessionPromise: Promise<Session> | null;
+  }
+}
+
+const hashId = (id: string) => createHash('sha256').update(id).digest('base64url');
+
+/**
+ * Registers DB-backed sessions: `await getSession(request)` loads (once per request) and any change
+ * is written before the reply is sent, with the cookie (HttpOnly, path /, SameSite as configured).
+ */
+export function registerSessions(app: FastifyInstance, db: Kysely<unknown>, options: SessionOptions): void {
+  const sessions = db as unknown as Kysely<SessionsTable>;
+  const now = options.now ?? (() => new Date());
+  app.decorateRequest('sessionPromise', null);
+  app.decorate('loadSession', async (request: FastifyRequest): Promise<Session> => {
+    const id = request.cookies[options.cookieName];
+    if (id && /^[A-Za-z0-9_-]{43}$/.test(id)) {
+      const row = await sessions
+        .selectFrom('sessions')
+        .select(['data', 'expires_at'])
+        .where('id_hash', '=', hashId(id))
+        .executeTakeFirst();
+      if (row && row.expires_at > now().toISOString()) return new Session(id, JSON.parse(row.data));
+    }
+    return new Session(null, {});
+  });
+  app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload) => {
+    if (!request.sessionPromise) return payload;
+    const session = await request.sessionPromise;
+    if (!session.dirty) return payload;
+    if (session.previousId && (session.destroyed || session.id !== session.previousId)) {
+      await sessions.deleteFrom('sessions').where('id_hash', '=', hashId(session.previousId)).execute();
+    }
+    const cookie = { path: '/', httpOnly: true, sameSite: options.sameSite, secure: options.secure } as const;
+    if (session.destroyed) {
+      reply.clearCookie(options.cookieName, cookie);
+      return payload;
+    }
+    const expiresAt = new Date(now().getTime() + options.maxAgeSeconds * 1000).toISOString();
+    const data = JSON.stringify(session.data);
+    if (session.id === null) {
+      session.id = randomBytes(32).toString('base64url');
+      await sessions
+        .insertInto('sessions')
+        .values({ id_hash: hashId(session.id), data, expires_at: expiresAt })
+        .execute();
+    } else {
+      await sessions
+        .updateTable('sessions')
+        .set({ data, expires_at: expiresAt })
+        .where('id_hash', '=', hashId(session.id))
+        .execute();
+    }
+    reply.setCookie(options.cookieName, session.id, { ...cookie, maxAge: options.maxAgeSeconds });
+    return payload;
+  });
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    loadSession(request: FastifyRequest): Promise<Session>;
+  }
+}
+
+export function getSession(request: FastifyRequest): Promise<Session> {
+  request.sessionPromise ??= request.server.loadSession(request);
+  return request.sessionPromise;
+}
+
+/** Deletes expired sessions; services call it on a timer. */
+export async function deleteExpiredSessions(db: Kysely<unknown>, now: Date): Promise<number> {
+  const result = await (db as unknown as Kysely<SessionsTable>)
+    .deleteFrom('sessions')
+    .where('expires_at', '<=', now.toISOString())
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -1,0 +1,18 @@
+export { connectDatabase, type Database, type Dialect } from './db/connect.ts';
+export { migrateToLatest, migrationsCurrent } from './db/migrate.ts';
+export { card, copyField, facts, field, hiddenCsrf, table } from './html/components.ts';
+export { type Brand, type PageOptions, renderPage } from './html/layout.ts';
+export { escapeHtml, type HtmlValue, html, raw, SafeHtml } from './html/template.ts';
+export { checkCsrf, csrfToken } from './http/csrf.ts';
+export { AppError, isDatabaseUnavailable } from './http/errors.ts';
+export { createServer, type ServerOptions, sendError, wantsJson } from './http/server.ts';
+export {
+  deleteExpiredSessions,
+  getSession,
+  registerSessions,
+  Session,
+  type SessionOptions,
+  sessionsMigration,
+} from './http/session.ts';
+export { createLogger, type Logger } from './log.ts';
+export { generatePassword, hashPassword, verifyPassword } from './passwords.ts';

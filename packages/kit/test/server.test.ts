@@ -1,0 +1,143 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { DIALECTS, freshDatabaseUrl } from '../../../test/support/databases.ts';
+import {
+  AppError,
+  connectDatabase,
+  createLogger,
+  createServer,
+  csrfToken,
+  getSession,
+  html,
+  migrateToLatest,
+  sessionsMigration,
+} from '../src/index.ts';
+
+async function makeApp(url: string): Promise<{ app: FastifyInstance; close: () => Promise<void> }> {
+  const database = connectDatabase<unknown>(url);
+  await migrateToLatest(database.db, { '0000-sessions': sessionsMigration });
+  const app = await createServer({
+    brand: { key: 'idp', name: 'Test', home: '/' },
+    logger: createLogger('test', 'silent'),
+    db: database.db,
+    session: { cookieName: 'federa_test_session', maxAgeSeconds: 3600, sameSite: 'lax', secure: false },
+  });
+  app.get('/count', async (request) => {
+    const session = await getSession(request);
+    const count = (session.get<number>('count') ?? 0) + 1;
+    session.set('count', count);
+    return { count, csrf: await csrfToken(request) };
+  });
+  app.post('/form', async () => ({ ok: true }));
+  app.post('/acs', { config: { csrf: false } }, async () => ({ ok: true }));
+  app.get('/refuse', async () => {
+    throw new AppError('bad_thing', 422, 'The thing was bad; fix the thing.', { field: 'thing' });
+  });
+  app.get('/crash', async () => {
+    throw new Error('secret internals');
+  });
+  app.get('/echo', async (request, reply) =>
+    reply.type('text/html').send(html`<p>${(request.query as { q: string }).q}</p>`.value),
+  );
+  return { app, close: () => database.close() };
+}
+
+function cookieFrom(response: { headers: Record<string, unknown> }): string {
+  const header = response.headers['set-cookie'];
+  const first = Array.isArray(header) ? header[0] : String(header);
+  return first.split(';')[0]!;
+}
+
+for (const dialect of DIALECTS) {
+  describe(`kit server on ${dialect}`, () => {
+    test('keeps session data across requests in the database, keyed by an HttpOnly cookie', async () => {
+      const { app, close } = await makeApp(await freshDatabaseUrl(dialect));
+      const first = await app.inject({ method: 'GET', url: '/count' });
+      assert.equal(first.json().count, 1);
+      assert.match(String(first.headers['set-cookie']), /federa_test_session=.*HttpOnly.*SameSite=Lax/);
+      const second = await app.inject({
+        method: 'GET',
+        url: '/count',
+        headers: { cookie: cookieFrom(first) },
+      });
+      assert.equal(second.json().count, 2);
+      const stranger = await app.inject({
+        method: 'GET',
+        url: '/count',
+        headers: { cookie: 'federa_test_session=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' },
+      });
+      assert.equal(stranger.json().count, 1);
+      await app.close();
+      await close();
+    });
+
+    test('refuses a form post without the session CSRF token, accepts it with, and lets the ACS opt out', async () => {
+      const { app, close } = await makeApp(await freshDatabaseUrl(dialect));
+      const page = await app.inject({ method: 'GET', url: '/count' });
+      const cookie = cookieFrom(page);
+      const token = page.json().csrf as string;
+      const missing = await app.inject({
+        method: 'POST',
+        url: '/form',
+        headers: { cookie },
+        payload: { a: '1' },
+      });
+      assert.equal(missing.statusCode, 403);
+      assert.match(missing.body, /csrf_failed/);
+      const wrong = await app.inject({
+        method: 'POST',
+        url: '/form',
+        headers: { cookie },
+        payload: { _csrf: `${token.slice(1)}x` },
+      });
+      assert.equal(wrong.statusCode, 403);
+      const right = await app.inject({
+        method: 'POST',
+        url: '/form',
+        headers: { cookie },
+        payload: { _csrf: token },
+      });
+      assert.equal(right.statusCode, 200);
+      const acs = await app.inject({ method: 'POST', url: '/acs', payload: { SAMLResponse: 'x' } });
+      assert.equal(acs.statusCode, 200);
+      await app.close();
+      await close();
+    });
+  });
+}
+
+describe('kit server errors and headers', () => {
+  test('an AppError becomes its status with code, message and a correlation id; never a stack trace', async () => {
+    const { app, close } = await makeApp(':memory:');
+    const page = await app.inject({ method: 'GET', url: '/refuse' });
+    assert.equal(page.statusCode, 422);
+    assert.match(page.body, /bad_thing/);
+    assert.ok(page.body.includes(String(page.headers['x-correlation-id'])));
+    const json = await app.inject({ method: 'GET', url: '/refuse', headers: { accept: 'application/json' } });
+    assert.deepEqual(Object.keys(json.json().error).sort(), ['code', 'correlationId', 'field', 'message']);
+    const crash = await app.inject({ method: 'GET', url: '/crash' });
+    assert.equal(crash.statusCode, 500);
+    assert.doesNotMatch(crash.body, /secret internals|at .*\.ts/);
+    await app.close();
+    await close();
+  });
+
+  test('escapes reflected values and sends a strict CSP', async () => {
+    const { app, close } = await makeApp(':memory:');
+    const page = await app.inject({
+      method: 'GET',
+      url: `/echo?q=${encodeURIComponent('<script>alert(1)</script>')}`,
+    });
+    assert.doesNotMatch(page.body, /<script>/);
+    assert.match(page.body, /&#60;script&#62;/);
+    const csp = String(page.headers['content-security-policy']);
+    assert.match(csp, /script-src 'self'/);
+    assert.match(csp, /form-action 'self'/);
+    assert.match(csp, /frame-ancestors 'none'/);
+    const missing = await app.inject({ method: 'GET', url: '/nowhere' });
+    assert.equal(missing.statusCode, 404);
+    await app.close();
+    await close();
+  });
+});
