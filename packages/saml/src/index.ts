@@ -69,8 +69,6 @@ export {
   buildLogoutResponse,
   type LogoutResponse,
   parseLogoutResponse,
-  readStatus,
-  type Status,
 } from './protocol/logout-response.ts';
 export {
   type ValidatedAssertion,

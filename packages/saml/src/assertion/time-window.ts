@@ -2,7 +2,12 @@ import { parseSamlInstant } from '../clock.ts';
 import { SamlError } from '../errors.ts';
 
 /** DESIGN.md baseline 7: clocks may disagree by at most three minutes, whatever a caller asks for. */
-export const MAX_CLOCK_SKEW_MS = 3 * 60 * 1000;
+export const CLOCK_SKEW_SECONDS = 180;
+
+/** The skew to apply, in milliseconds: what the caller asked for, never more than three minutes. */
+export function skewMs(requestedSeconds?: number): number {
+  return Math.min(requestedSeconds ?? CLOCK_SKEW_SECONDS, CLOCK_SKEW_SECONDS) * 1000;
+}
 
 export function readInstant(value: string | null, what: string): Date | null {
   if (value === null) return null;

@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import type { Element } from '@xmldom/xmldom';
+import { skewMs } from '../assertion/time-window.ts';
 import { parseSamlInstant, toSamlInstant } from '../clock.ts';
 import { SamlError, type SamlErrorCode } from '../errors.ts';
 import type { SigningCredential } from '../keys.ts';
@@ -17,8 +18,7 @@ import { findSignature, verifyEnvelopedSignature } from '../xmldsig/verify.ts';
  * enveloped signature right after it, and the time checks.
  */
 
-/** DESIGN.md baseline 7: time windows allow at most 3 minutes of clock skew. */
-export const CLOCK_SKEW_SECONDS = 180;
+export { CLOCK_SKEW_SECONDS } from '../assertion/time-window.ts';
 
 /** How to sign a message sent by HTTP-POST: an enveloped signature right after Issuer (Core §5.4.1). */
 export interface MessageSigning {
@@ -150,13 +150,14 @@ export function checkIssueInstant(
   limits: { maxAgeSeconds: number; skewSeconds: number; expired: SamlErrorCode; early: SamlErrorCode },
 ): void {
   const ageMs = now.getTime() - issueInstant.getTime();
-  if (ageMs > (limits.maxAgeSeconds + limits.skewSeconds) * 1000) {
+  const skew = skewMs(limits.skewSeconds);
+  if (ageMs > limits.maxAgeSeconds * 1000 + skew) {
     throw new SamlError(limits.expired, 'The message was issued too long ago.', {
       issueInstant: issueInstant.toISOString(),
       now: now.toISOString(),
     });
   }
-  if (-ageMs > limits.skewSeconds * 1000) {
+  if (-ageMs > skew) {
     throw new SamlError(
       limits.early,
       'The message was issued in the future: check the clocks of both parties.',

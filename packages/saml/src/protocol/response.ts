@@ -3,7 +3,7 @@ import type { Element } from '@xmldom/xmldom';
 import { checkConditions } from '../assertion/conditions.ts';
 import { readAttributes, readAuthnStatement } from '../assertion/statements.ts';
 import { checkBearerConfirmation, readNameId } from '../assertion/subject.ts';
-import { MAX_CLOCK_SKEW_MS } from '../assertion/time-window.ts';
+import { skewMs as allowedSkewMs } from '../assertion/time-window.ts';
 import type { Clock } from '../clock.ts';
 import { SamlError } from '../errors.ts';
 import type { Certificate } from '../keys.ts';
@@ -13,6 +13,7 @@ import { NS, STATUS } from '../xml/namespaces.ts';
 import { DEFAULT_LIMITS, parseXml, type XmlLimits } from '../xml/parse.ts';
 import { findSignature, verifyEnvelopedSignature } from '../xmldsig/verify.ts';
 import { decryptElement } from '../xmlenc/decrypt.ts';
+import { readStatus } from './status.ts';
 
 export interface ValidateResponseOptions {
   /** The IdP as configured (from its metadata): entity ID and every signing certificate listed. */
@@ -68,7 +69,7 @@ export async function validateResponse(
   options: ValidateResponseOptions,
 ): Promise<ValidatedAssertion> {
   const now = options.clock.now();
-  const skewMs = Math.min(options.clockSkewSeconds ?? 180, 180) * 1000;
+  const skewMs = allowedSkewMs(options.clockSkewSeconds);
   const keys = options.idp.signingCertificates.map((c) => c.publicKey);
   const verifyOptions = { keys, certificates: options.idp.signingCertificates, allowSha1: options.allowSha1 };
 
@@ -129,17 +130,13 @@ function checkRoot(response: Element): void {
 
 /** SAML Core §3.2.2.2: anything but a top-level Success means no assertion is to be used. */
 function checkStatus(response: Element): void {
-  const status = optionalChild(response, NS.protocol, 'Status');
-  const code = status ? optionalChild(status, NS.protocol, 'StatusCode') : null;
-  const value = code ? attr(code, 'Value') : null;
-  if (value === STATUS.success) return;
-  const second = code ? optionalChild(code, NS.protocol, 'StatusCode') : null;
-  const message = status ? optionalChild(status, NS.protocol, 'StatusMessage') : null;
-  const detail = [value, second ? attr(second, 'Value') : null].filter(Boolean).join(' / ');
+  const status = readStatus(response, 'RESPONSE_STATUS_NOT_SUCCESS');
+  if (status.code === STATUS.success) return;
+  const codes = [status.code, status.subCode].filter(Boolean).join(' / ');
   throw new SamlError(
     'RESPONSE_STATUS_NOT_SUCCESS',
-    `The IdP did not sign the user in (status ${detail || 'absent'}${message ? `: ${textOf(message).slice(0, 200)}` : ''}).`,
-    { status: detail },
+    `The IdP did not sign the user in (status ${codes}${status.message ? `: ${status.message.slice(0, 200)}` : ''}).`,
+    { status: codes },
   );
 }
 
