@@ -5,6 +5,7 @@ export { type Brand, type PageOptions, renderPage } from './html/layout.ts';
 export { escapeHtml, type HtmlValue, html, raw, SafeHtml } from './html/template.ts';
 export { checkCsrf, csrfToken } from './http/csrf.ts';
 export { AppError, isDatabaseUnavailable } from './http/errors.ts';
+export { type Metrics, registerMetrics } from './http/metrics.ts';
 export { createServer, type ServerOptions, sendError, wantsJson } from './http/server.ts';
 export {
   deleteExpiredSessions,

@@ -141,3 +141,31 @@ describe('kit server errors and headers', () => {
     await close();
   });
 });
+
+describe('kit server health and metrics', () => {
+  test('answers /healthz, /readyz from the ready check, and /metrics in Prometheus format', async () => {
+    const database = connectDatabase<unknown>(':memory:');
+    await migrateToLatest(database.db, { '0000-sessions': sessionsMigration });
+    let ready = true;
+    const app = await createServer({
+      brand: { key: 'ws', name: 'Test', home: '/' },
+      logger: createLogger('test', 'silent'),
+      db: database.db,
+      session: { cookieName: 'federa_test_session', maxAgeSeconds: 60, sameSite: 'lax', secure: false },
+      ready: async () => ready,
+    });
+    assert.equal((await app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200);
+    assert.equal((await app.inject({ method: 'GET', url: '/readyz' })).statusCode, 200);
+    ready = false;
+    assert.equal((await app.inject({ method: 'GET', url: '/readyz' })).statusCode, 503);
+    app.metrics.signIns.inc({ result: 'failure', code: 'AUDIENCE_MISMATCH' });
+    const metrics = await app.inject({ method: 'GET', url: '/metrics' });
+    assert.match(
+      metrics.body,
+      /federa_sign_ins_total\{result="failure",code="AUDIENCE_MISMATCH",service="ws"\} 1/,
+    );
+    assert.match(metrics.body, /federa_http_request_duration_seconds_bucket\{.*route="\/readyz"/);
+    await app.close();
+    await database.close();
+  });
+});

@@ -18,6 +18,7 @@ import { html } from '../html/template.ts';
 import type { Logger } from '../log.ts';
 import { checkCsrf } from './csrf.ts';
 import { AppError, isDatabaseUnavailable } from './errors.ts';
+import { registerMetrics } from './metrics.ts';
 import { registerSessions, type SessionOptions } from './session.ts';
 
 export interface ServerOptions {
@@ -30,6 +31,8 @@ export interface ServerOptions {
   /** Largest request body, bytes. SAML responses with many groups can reach a few hundred KB. */
   bodyLimit?: number;
   trustProxy?: boolean;
+  /** For `/readyz`: true when the database answers and migrations are current. */
+  ready?: () => Promise<boolean>;
 }
 
 /**
@@ -90,6 +93,11 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(SCRIPT),
   );
   app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    const ready = options.ready ? await options.ready().catch(() => false) : true;
+    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready' });
+  });
+  registerMetrics(app, options.brand.key);
 
   app.setNotFoundHandler(async (request, reply) =>
     sendError(
