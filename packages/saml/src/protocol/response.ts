@@ -93,7 +93,7 @@ export async function validateResponse(
   const issuer = checkIssuer(response, assertion, options.idp.entityId);
   checkDestination(response, options.sp.acsUrl, responseSigned);
   const confirmation = checkBearerConfirmation(assertion, options.sp.acsUrl, now, skewMs);
-  const inResponseTo = checkInResponseTo(response, confirmation.inResponseTo, options);
+  const inResponseTo = checkInResponseTo(response, responseSigned, confirmation.inResponseTo, options);
   const conditionsEnd = checkConditions(assertion, options.sp.entityId, now, skewMs);
   const nameId = readNameId(assertion);
   const authn = readAuthnStatement(assertion);
@@ -263,6 +263,7 @@ function checkDestination(response: Element, acsUrl: string, responseSigned: boo
  */
 function checkInResponseTo(
   response: Element,
+  responseSigned: boolean,
   confirmed: string | null,
   options: Pick<ValidateResponseOptions, 'pendingRequestIds' | 'allowUnsolicited'>,
 ): string | null {
@@ -273,7 +274,10 @@ function checkInResponseTo(
       'The response and its assertion answer different requests.',
     );
   }
-  const inResponseTo = confirmed ?? outer;
+  // Only signed data may make a response solicited: an unsigned envelope's InResponseTo would let
+  // anyone holding an IdP-initiated assertion present it as the answer to their own pending request
+  // where unsolicited responses are refused (Profiles §4.1.4.2 puts it in SubjectConfirmationData).
+  const inResponseTo = confirmed ?? (responseSigned ? outer : null);
   const pending = options.pendingRequestIds ?? [];
   if (inResponseTo === null) {
     if (options.allowUnsolicited) return null;

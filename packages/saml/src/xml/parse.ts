@@ -1,6 +1,31 @@
 import { DOMParser, type Document, type Element, type Node } from '@xmldom/xmldom';
 import { SamlError } from '../errors.ts';
 
+/** What xmldom's SAX layer hands its DOM builder (the default builder is `new DOMParser().domHandler`). */
+interface SaxAttributes {
+  length: number;
+}
+interface DomBuilder {
+  currentElement: Element;
+  startElement(namespaceURI: string, localName: string, qName: string, attributes: SaxAttributes): void;
+}
+const DefaultDomBuilder = (new DOMParser() as unknown as { domHandler: new (options: object) => DomBuilder })
+  .domHandler;
+
+/**
+ * Namespaces in XML §6.3: `a:x` and `b:x` with `a` and `b` bound to one URI are the same attribute
+ * twice. xmldom keeps only the last of them (DOM setNamedItem replaces), so the duplicate check of
+ * the tree walk below never saw the first: compare what the SAX layer read with what the element kept.
+ */
+class StrictDomBuilder extends DefaultDomBuilder {
+  override startElement(namespaceURI: string, localName: string, qName: string, attributes: SaxAttributes) {
+    super.startElement(namespaceURI, localName, qName, attributes);
+    if (this.currentElement.attributes.length !== attributes.length) {
+      throw new Error('An element repeats an attribute under two prefixes.');
+    }
+  }
+}
+
 export interface XmlLimits {
   /** Characters of XML text accepted before parsing (after base64 decoding / inflating). */
   maxChars: number;
@@ -65,6 +90,7 @@ export function parseXml(text: string, limits: XmlLimits = DEFAULT_LIMITS): Pars
   let document: Document;
   try {
     document = new DOMParser({
+      domHandler: StrictDomBuilder,
       onError: (level, message) => {
         throw new Error(`${level}: ${message}`);
       },
