@@ -6,7 +6,10 @@ export const CLOCK_SKEW_SECONDS = 180;
 
 /** The skew to apply, in milliseconds: what the caller asked for, never more than three minutes. */
 export function skewMs(requestedSeconds?: number): number {
-  return Math.min(requestedSeconds ?? CLOCK_SKEW_SECONDS, CLOCK_SKEW_SECONDS) * 1000;
+  const requested = requestedSeconds ?? CLOCK_SKEW_SECONDS;
+  // NaN (a malformed setting) would make every time comparison false, switching the checks off.
+  const seconds = Number.isNaN(requested) ? CLOCK_SKEW_SECONDS : requested;
+  return Math.max(0, Math.min(seconds, CLOCK_SKEW_SECONDS)) * 1000;
 }
 
 export function readInstant(value: string | null, what: string): Date | null {
