@@ -1,0 +1,106 @@
+import type { Db } from '../db/db.ts';
+import type { UsersTable } from '../db/schema.ts';
+
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  hasPassword: boolean;
+  createdAt: string;
+}
+
+export interface UserWithSecrets extends User {
+  passwordHash: string | null;
+  failedSignIns: number;
+  lockedUntil: string | null;
+}
+
+function toUser(row: UsersTable): UserWithSecrets {
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    hasPassword: row.password_hash !== null,
+    createdAt: row.created_at,
+    passwordHash: row.password_hash,
+    failedSignIns: row.failed_sign_ins,
+    lockedUntil: row.locked_until,
+  };
+}
+
+function publicUser(user: UserWithSecrets): User {
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    hasPassword: user.hasPassword,
+    createdAt: user.createdAt,
+  };
+}
+
+export async function insertUser(
+  db: Db,
+  user: { id: string; email: string; name: string; passwordHash: string | null; createdAt: string },
+): Promise<User> {
+  await db
+    .insertInto('users')
+    .values({
+      id: user.id,
+      email: user.email,
+      name: user.name,
+      password_hash: user.passwordHash,
+      failed_sign_ins: 0,
+      locked_until: null,
+      created_at: user.createdAt,
+    })
+    .execute();
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    hasPassword: user.passwordHash !== null,
+    createdAt: user.createdAt,
+  };
+}
+
+export async function findUserById(db: Db, id: string): Promise<User | null> {
+  const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? publicUser(toUser(row)) : null;
+}
+
+export async function findUserByEmail(db: Db, email: string): Promise<User | null> {
+  const row = await db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
+  return row ? publicUser(toUser(row)) : null;
+}
+
+/** With the password hash and throttle state: for the sign-in check only. */
+export async function findUserForSignIn(db: Db, email: string): Promise<UserWithSecrets | null> {
+  const row = await db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
+  return row ? toUser(row) : null;
+}
+
+export async function findUserSecretsById(db: Db, id: string): Promise<UserWithSecrets | null> {
+  const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? toUser(row) : null;
+}
+
+export async function recordSignInFailure(
+  db: Db,
+  id: string,
+  failures: number,
+  lockedUntil: string | null,
+): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ failed_sign_ins: failures, locked_until: lockedUntil })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function clearSignInFailures(db: Db, id: string): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ failed_sign_ins: 0, locked_until: null })
+    .where('id', '=', id)
+    .execute();
+}

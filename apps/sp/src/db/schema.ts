@@ -1,0 +1,193 @@
+// Kysely's view of Federa Workspace's tables. Portable types only: ids are UUID text made in
+// TypeScript, instants ISO-8601 text, booleans 0/1 integers, structured values JSON text. These row
+// types never leave the repositories.
+
+export interface UsersTable {
+  id: string;
+  /** Lower-cased. */
+  email: string;
+  name: string;
+  /** Null for accounts created just in time by SSO (they have no password until they set one). */
+  password_hash: string | null;
+  failed_sign_ins: number;
+  locked_until: string | null;
+  created_at: string;
+}
+
+export interface OrganizationsTable {
+  id: string;
+  slug: string;
+  name: string;
+  created_at: string;
+}
+
+export interface MembershipsTable {
+  id: string;
+  organization_id: string;
+  user_id: string;
+  role: string;
+  created_at: string;
+}
+
+export interface InvitationsTable {
+  id: string;
+  organization_id: string;
+  email: string;
+  role: string;
+  token_hash: string;
+  invited_by: string;
+  created_at: string;
+  expires_at: string;
+  accepted_at: string | null;
+}
+
+export interface AuthProvidersTable {
+  id: string;
+  organization_id: string;
+  /** 'active-directory' | 'saml2' */
+  kind: string;
+  /** 'pending' until the first SSO sign-in, then 'active'. */
+  status: string;
+  idp_entity_id: string;
+  sso_url: string;
+  sso_binding: string;
+  slo_url: string | null;
+  slo_binding: string | null;
+  /** JSON array of base64 DER certificates: every signing certificate is trusted (rollover). */
+  signing_certificates: string;
+  /** 'url' | 'xml' | 'manual' */
+  metadata_source: string;
+  metadata_url: string | null;
+  metadata_fetched_at: string | null;
+  metadata_error: string | null;
+  /** JSON: { userId: string | null (null: the NameID), email, firstName, lastName }. */
+  attribute_mapping: string;
+  require_sso: number;
+  default_role: string;
+  allow_idp_initiated: number;
+  session_hours: number;
+  single_logout: number;
+  created_at: string;
+  updated_at: string;
+  activated_at: string | null;
+}
+
+export interface IdentitiesTable {
+  id: string;
+  provider_id: string;
+  idp_user_id: string;
+  user_id: string;
+  email: string;
+  created_at: string;
+  last_seen_at: string;
+}
+
+export interface PendingRequestsTable {
+  /** The AuthnRequest ID. */
+  id: string;
+  organization_id: string;
+  provider_id: string;
+  /** SHA-256 of the `federa_ws_sso` cookie value of the browser that started the sign-in. */
+  browser_hash: string;
+  /** 'login' | 'setup' */
+  purpose: string;
+  user_id: string | null;
+  next_path: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface ConsumedAssertionsTable {
+  issuer: string;
+  assertion_id: string;
+  organization_id: string;
+  consumed_at: string;
+  expires_at: string;
+}
+
+export interface SsoSessionsTable {
+  id: string;
+  user_id: string;
+  organization_id: string;
+  provider_id: string;
+  name_id: string;
+  name_id_format: string;
+  session_index: string | null;
+  created_at: string;
+  expires_at: string;
+  ended_at: string | null;
+}
+
+export interface PendingLinksTable {
+  id: string;
+  organization_id: string;
+  provider_id: string;
+  idp_user_id: string;
+  /** The existing account that must prove itself before the identity is linked. */
+  user_id: string;
+  email: string;
+  name: string;
+  email_token_hash: string | null;
+  created_at: string;
+  expires_at: string;
+  completed_at: string | null;
+}
+
+export interface SsoAttemptsTable {
+  /** The request's correlation id: the reference shown to the person in the browser. */
+  id: string;
+  organization_id: string | null;
+  organization_slug: string;
+  created_at: string;
+  /** 'success' | 'failure' */
+  outcome: string;
+  /** The ACS check that failed (or the last one, on success). */
+  check_name: string;
+  error_code: string | null;
+  message: string | null;
+  /** JSON object of the error's private detail (never the SAML message). */
+  detail: string | null;
+  idp_user_id: string | null;
+  user_id: string | null;
+}
+
+export interface AuditLogTable {
+  id: string;
+  organization_id: string;
+  actor_user_id: string | null;
+  action: string;
+  /** JSON object. */
+  detail: string;
+  created_at: string;
+}
+
+export interface OutboxTable {
+  id: string;
+  to_address: string;
+  subject: string;
+  body: string;
+  created_at: string;
+}
+
+export interface SessionsTable {
+  id_hash: string;
+  data: string;
+  expires_at: string;
+}
+
+export interface Schema {
+  users: UsersTable;
+  organizations: OrganizationsTable;
+  memberships: MembershipsTable;
+  invitations: InvitationsTable;
+  auth_providers: AuthProvidersTable;
+  identities: IdentitiesTable;
+  pending_requests: PendingRequestsTable;
+  consumed_assertions: ConsumedAssertionsTable;
+  sso_sessions: SsoSessionsTable;
+  pending_links: PendingLinksTable;
+  sso_attempts: SsoAttemptsTable;
+  audit_log: AuditLogTable;
+  outbox: OutboxTable;
+  sessions: SessionsTable;
+}

@@ -1,0 +1,87 @@
+// Which assertion values make an identity. Entra's defaults key the identity on the immutable object
+// id, never on the UPN or email, which an Entra admin can change (Sentry keys on the mutable UPN).
+
+export interface AttributeMapping {
+  /** The attribute holding the IdP's stable user id; null: use the NameID. */
+  userId: string | null;
+  /** The attribute holding the email; null: use the NameID. */
+  email: string | null;
+  firstName: string | null;
+  lastName: string | null;
+}
+
+export const ENTRA_CLAIMS = {
+  objectId: 'http://schemas.microsoft.com/identity/claims/objectidentifier',
+  email: 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress',
+  givenName: 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname',
+  surname: 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname',
+} as const;
+
+export const ACTIVE_DIRECTORY_MAPPING: AttributeMapping = {
+  userId: ENTRA_CLAIMS.objectId,
+  email: ENTRA_CLAIMS.email,
+  firstName: ENTRA_CLAIMS.givenName,
+  lastName: ENTRA_CLAIMS.surname,
+};
+
+/** The generic SAML2 provider starts from the NameID for both; the admin maps attributes. */
+export const GENERIC_DEFAULT_MAPPING: AttributeMapping = {
+  userId: null,
+  email: null,
+  firstName: null,
+  lastName: null,
+};
+
+export interface MappedIdentity {
+  idpUserId: string;
+  email: string;
+  name: string;
+}
+
+/** Why the assertion's values cannot make an identity, for the sign-in log. */
+export class MappingError extends Error {
+  readonly code: 'USER_ID_MISSING' | 'EMAIL_MISSING' | 'EMAIL_INVALID';
+  readonly detail: Record<string, string>;
+  constructor(code: MappingError['code'], message: string, detail: Record<string, string>) {
+    super(message);
+    this.name = 'MappingError';
+    this.code = code;
+    this.detail = detail;
+  }
+}
+
+export function mapIdentity(
+  mapping: AttributeMapping,
+  nameId: string,
+  attributes: Record<string, string[]>,
+): MappedIdentity {
+  const first = (name: string | null): string | null =>
+    name === null ? nameId : (attributes[name]?.[0]?.trim() ?? null);
+  const idpUserId = first(mapping.userId);
+  if (!idpUserId) {
+    throw new MappingError(
+      'USER_ID_MISSING',
+      `The assertion has no ${mapping.userId} attribute, which this organization uses as the IdP user id. Add that claim in your IdP, or change the attribute mapping.`,
+      { attribute: mapping.userId ?? 'NameID' },
+    );
+  }
+  const email = first(mapping.email)?.toLowerCase() ?? null;
+  if (!email) {
+    throw new MappingError(
+      'EMAIL_MISSING',
+      `The assertion has no ${mapping.email} attribute, which this organization uses as the email. Add that claim in your IdP, or change the attribute mapping.`,
+      { attribute: mapping.email ?? 'NameID' },
+    );
+  }
+  if (!/^[^\s@]+@[^\s@]+$/.test(email) || email.length > 254) {
+    throw new MappingError(
+      'EMAIL_INVALID',
+      `The value of ${mapping.email ?? 'the NameID'} is not an email address. Map the email attribute to a claim that holds the user's email.`,
+      { attribute: mapping.email ?? 'NameID' },
+    );
+  }
+  const given = mapping.firstName ? (attributes[mapping.firstName]?.[0]?.trim() ?? '') : '';
+  const family = mapping.lastName ? (attributes[mapping.lastName]?.[0]?.trim() ?? '') : '';
+  const name = `${given} ${family}`.trim() || email;
+  return { idpUserId, email, name: name.slice(0, 100) };
+}

@@ -1,0 +1,46 @@
+import type { FastifyInstance } from 'fastify';
+import * as accounts from './accounts/accounts.routes.ts';
+import * as api from './api/api.routes.ts';
+import { auditLogPage } from './audit/audit.routes.ts';
+import type { Context } from './context.ts';
+import { outboxPage } from './mail/outbox.routes.ts';
+import * as organizations from './organizations/organizations.routes.ts';
+
+/**
+ * Every route of Federa Workspace, in one place for an auditor. All POSTs carry the session's CSRF
+ * token (the kit checks it) except the SAML endpoints that receive the IdP's cross-site POST, which
+ * opt out with `csrf: false` and are protected by InResponseTo, the browser binding and the replay
+ * cache instead.
+ */
+export function registerRoutes(app: FastifyInstance, ctx: Context): void {
+  const signInLimit = { rateLimit: { max: ctx.config.signInRateLimitPerMinute, timeWindow: 60_000 } };
+
+  // Accounts
+  app.get('/', organizations.home(ctx));
+  app.get('/auth/login/', accounts.signInPage(ctx));
+  app.post('/auth/login/', { config: signInLimit }, accounts.signIn(ctx));
+  app.get('/auth/register/', accounts.signUpPage(ctx));
+  app.post('/auth/register/', { config: signInLimit }, accounts.signUp(ctx));
+  app.post('/auth/logout/', accounts.signOut(ctx));
+
+  // Organizations, members, invitations
+  app.get('/organizations/new/', organizations.newOrganizationPage(ctx));
+  app.post('/organizations/new/', organizations.createOrganizationRoute(ctx));
+  app.get('/organizations/:org/', organizations.organizationHome(ctx));
+  app.get('/settings/:org/members/', organizations.membersPage(ctx));
+  app.post('/settings/:org/members/invite/', organizations.invite(ctx));
+  app.post('/settings/:org/members/:userId/role/', organizations.changeRole(ctx));
+  app.post('/settings/:org/members/:userId/remove/', organizations.remove(ctx));
+  app.get('/accept-invite/:token/', organizations.acceptInvitePage(ctx));
+  app.post('/accept-invite/:token/', organizations.acceptInvite(ctx));
+
+  // Audit log
+  app.get('/settings/:org/audit-log/', auditLogPage(ctx));
+
+  // JSON API
+  app.get('/api/0/users/me/', api.usersMe(ctx));
+  app.get('/api/0/organizations/:org/', api.organizationDetails(ctx));
+
+  // Development outbox: only when no SMTP server is configured.
+  if (ctx.mailer.kind === 'outbox') app.get('/dev/outbox/', outboxPage(ctx));
+}

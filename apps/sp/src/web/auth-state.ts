@@ -1,0 +1,98 @@
+import { getSession, type Session } from '@federa/kit';
+import type { FastifyRequest } from 'fastify';
+import { findUserById, type User } from '../accounts/accounts.repository.ts';
+import type { Context } from '../context.ts';
+import { nowIso } from '../context.ts';
+
+// What the browser session (kit's DB session, cookie `federa_ws_session`, SameSite=Lax) holds:
+//   userId       the signed-in account
+//   viaSso       set when the sign-in itself was an SSO sign-in: the account stays signed in only while
+//                that SSO session lives (its length setting, or an IdP single logout, ends it)
+//   sso          { organizationId: ssoSessionId } for each organization signed in to through its IdP
+//   pendingLink  an identity waiting for its account to prove itself (see identities/)
+
+const CACHE = Symbol('currentUser');
+
+/** The signed-in account, or null. Ends a session whose SSO sign-in is over. */
+export async function currentUser(request: FastifyRequest, ctx: Context): Promise<User | null> {
+  const cached = (request as unknown as Record<symbol, User | null | undefined>)[CACHE];
+  if (cached !== undefined) return cached;
+  const session = await getSession(request);
+  let user: User | null = null;
+  const userId = session.get<string>('userId');
+  if (userId) {
+    const viaSso = session.get<string>('viaSso');
+    const alive = viaSso ? (await liveSsoSession(ctx, viaSso, userId)) !== null : true;
+    user = alive ? await findUserById(ctx.db, userId) : null;
+    if (!user) signOutSession(session);
+  }
+  (request as unknown as Record<symbol, User | null>)[CACHE] = user;
+  return user;
+}
+
+/** The SSO session `id` of `userId` if it has not ended or expired. */
+export async function liveSsoSession(
+  ctx: Context,
+  id: string,
+  userId: string,
+): Promise<{ organizationId: string; nameId: string; sessionIndex: string | null } | null> {
+  const row = await ctx.db
+    .selectFrom('sso_sessions')
+    .select(['organization_id', 'name_id', 'session_index'])
+    .where('id', '=', id)
+    .where('user_id', '=', userId)
+    .where('ended_at', 'is', null)
+    .where('expires_at', '>', nowIso(ctx.clock))
+    .executeTakeFirst();
+  return row
+    ? { organizationId: row.organization_id, nameId: row.name_id, sessionIndex: row.session_index }
+    : null;
+}
+
+/** Whether this browser has a live SSO session for the organization. */
+export async function hasLiveSsoSession(
+  request: FastifyRequest,
+  ctx: Context,
+  organizationId: string,
+  userId: string,
+): Promise<boolean> {
+  const session = await getSession(request);
+  const id = session.get<Record<string, string>>('sso')?.[organizationId];
+  return id ? (await liveSsoSession(ctx, id, userId)) !== null : false;
+}
+
+/** Signs the browser in as `userId` with a fresh session id (against fixation). */
+export function signInSession(
+  session: Session,
+  userId: string,
+  sso?: { organizationId: string; ssoSessionId: string },
+): void {
+  const previousUser = session.get<string>('userId');
+  const keepSso = previousUser === userId ? (session.get<Record<string, string>>('sso') ?? {}) : {};
+  const csrf = session.get<string>('csrf');
+  session.data = {};
+  session.regenerate();
+  if (csrf) session.set('csrf', csrf);
+  session.set('userId', userId);
+  if (sso) {
+    session.set('sso', { ...keepSso, [sso.organizationId]: sso.ssoSessionId });
+    // A password sign-in stays a password sign-in when SSO is added on top of it.
+    if (previousUser !== userId) session.set('viaSso', sso.ssoSessionId);
+  } else if (Object.keys(keepSso).length > 0) {
+    session.set('sso', keepSso);
+  }
+}
+
+export function signOutSession(session: Session): void {
+  session.destroy();
+}
+
+export function setFlash(session: Session, kind: 'success' | 'error' | 'info', text: string): void {
+  session.set('flash', { kind, text });
+}
+
+export function takeFlash(session: Session): { kind: 'success' | 'error' | 'info'; text: string } | null {
+  const flash = session.get<{ kind: 'success' | 'error' | 'info'; text: string }>('flash');
+  if (flash) session.set('flash', undefined);
+  return flash ?? null;
+}

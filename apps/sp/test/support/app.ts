@@ -1,0 +1,96 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connectDatabase, createLogger, migrateToLatest } from '@federa/kit';
+import type { Clock } from '@federa/saml';
+import type { FastifyInstance } from 'fastify';
+import { freshDatabaseUrl, type TestDialect } from '../../../../test/support/databases.ts';
+import { buildApp } from '../../src/app.ts';
+import { type Config, testConfig } from '../../src/config.ts';
+import type { Context } from '../../src/context.ts';
+import { migrations } from '../../src/db/migrations.ts';
+import type { Schema } from '../../src/db/schema.ts';
+import { Browser } from './browser.ts';
+
+export const BASE = 'http://localhost:5000';
+
+/** A clock the test moves. */
+export class TestClock implements Clock {
+  at: Date;
+  constructor(at = new Date()) {
+    this.at = at;
+  }
+  now(): Date {
+    return new Date(this.at);
+  }
+  advance(seconds: number): void {
+    this.at = new Date(this.at.getTime() + seconds * 1000);
+  }
+}
+
+export interface TestApp {
+  app: FastifyInstance;
+  ctx: Context;
+  clock: TestClock;
+  url: string;
+  browser(): Browser;
+  close(): Promise<void>;
+}
+
+/** A database URL two app instances can share: a file for SQLite (":memory:" is per connection). */
+export async function sharedDatabaseUrl(dialect: TestDialect): Promise<string> {
+  if (dialect === 'sqlite') return join(mkdtempSync(join(tmpdir(), 'federa-sp-')), 'sp.sqlite');
+  return freshDatabaseUrl(dialect);
+}
+
+/** Federa Workspace on a fresh database of `dialect` (or on `url`, to share one). */
+export async function startApp(
+  dialect: TestDialect,
+  options: { url?: string; config?: Partial<Config>; clock?: TestClock } = {},
+): Promise<TestApp> {
+  const url = options.url ?? (await freshDatabaseUrl(dialect));
+  const database = connectDatabase<Schema>(url);
+  await migrateToLatest(database.db as never, migrations);
+  const clock = options.clock ?? new TestClock();
+  const { app, ctx } = await buildApp({
+    db: database.db,
+    config: testConfig({ baseUrl: BASE, ...options.config }),
+    clock,
+    logger: createLogger('sp-test', process.env.TEST_LOG_LEVEL ?? 'silent'),
+  });
+  return {
+    app,
+    ctx,
+    clock,
+    url,
+    browser: () => new Browser(app),
+    close: async () => {
+      await app.close();
+      await database.close();
+    },
+  };
+}
+
+export const PASSWORD = 'correct horse battery';
+
+/** Signs a new browser up as `email` and returns it. */
+export async function signedUp(t: TestApp, email: string, name = email.split('@')[0]!): Promise<Browser> {
+  const browser = t.browser();
+  await browser.get('/auth/register/');
+  const response = await browser.post('/auth/register/', { name, email, password: PASSWORD });
+  if (response.statusCode !== 303)
+    throw new Error(`sign-up failed: ${response.statusCode} ${response.body.slice(0, 500)}`);
+  return browser;
+}
+
+/** Creates organization `slug` owned by the browser's account. */
+export async function createdOrganization(
+  browser: Browser,
+  slug: string,
+  name = slug.toUpperCase(),
+): Promise<void> {
+  await browser.get('/organizations/new/');
+  const response = await browser.post('/organizations/new/', { name, slug });
+  if (response.statusCode !== 303)
+    throw new Error(`create org failed: ${response.statusCode} ${response.body.slice(0, 500)}`);
+}
