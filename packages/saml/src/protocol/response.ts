@@ -192,6 +192,13 @@ async function decryptAssertion(
   if (root.namespaceURI !== NS.assertion || root.localName !== 'Assertion') {
     throw new SamlError('XML_UNEXPECTED_ROOT', 'The encrypted content is not an Assertion.');
   }
+  // Baseline 4 holds inside the plaintext too: no second Assertion hidden in it (Advice or elsewhere).
+  if (
+    descendants(root, NS.assertion, 'Assertion').length !== 1 ||
+    descendants(root, NS.assertion, 'EncryptedAssertion').length !== 0
+  ) {
+    throw new SamlError('ASSERTION_MULTIPLE', 'The decrypted assertion carries another assertion inside it.');
+  }
   if (ids.has(attr(response, 'ID') ?? '')) {
     throw new SamlError('XML_DUPLICATE_ID', 'The decrypted assertion reuses the response ID.');
   }

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { NAMEID_FORMAT } from '../../src/xml/namespaces.ts';
+import { NAMEID_FORMAT, NS } from '../../src/xml/namespaces.ts';
+import { parseXml } from '../../src/xml/parse.ts';
+import { encryptElement } from '../../src/xmlenc/encrypt.ts';
 import {
   ACS_URL,
   acceptsAsBSimon,
@@ -11,7 +13,7 @@ import {
   testKey,
   validate,
 } from '../support/response-fixture.ts';
-import { edit, signatureOf } from '../support/xml-edit.ts';
+import { edit, signatureOf, toXml } from '../support/xml-edit.ts';
 
 /**
  * DESIGN.md baseline 4: decryption is never authentication. AES-GCM and RSA-OAEP are randomized, so
@@ -74,5 +76,23 @@ describe('encrypted assertions', () => {
       signing: { credential: testKey('attacker'), mode: 'assertion' },
     });
     await rejectsWith(validate(xml, withDecryption), 'SIGNATURE_KEY_UNTRUSTED');
+  });
+
+  test('rejects an encrypted assertion whose plaintext hides a second assertion in Advice', async () => {
+    const { xml } = await issue();
+    const nested = edit(xml, ({ document, assertion }) => {
+      const advice = document.createElementNS(NS.assertion, 'Advice');
+      const copy = assertion.cloneNode(true) as typeof assertion;
+      copy.setAttribute('ID', '_nested-copy');
+      advice.appendChild(copy);
+      assertion.appendChild(advice);
+    });
+    const { document, root } = parseXml(nested);
+    const assertion = root.getElementsByTagNameNS(NS.assertion, 'Assertion')[0]!;
+    const encryptedData = await encryptElement(toXml(assertion as never), spKey.certificate);
+    const wrapper = document.createElementNS(NS.assertion, 'EncryptedAssertion');
+    wrapper.appendChild(document.importNode(parseXml(encryptedData).root, true));
+    root.replaceChild(wrapper, assertion);
+    await rejectsWith(validate(toXml(document), withDecryption), 'ASSERTION_MULTIPLE');
   });
 });
