@@ -1,6 +1,7 @@
 import { deleteExpiredSessions } from '@federa/kit';
 import type { Context } from './context.ts';
 import { nowIso } from './context.ts';
+import { refreshDueProviders } from './idp-metadata/refresh.ts';
 
 /** Deletes what has expired: browser sessions, pending requests, replay-cache rows past their use. */
 export async function sweepExpired(ctx: Context): Promise<void> {
@@ -12,19 +13,23 @@ export async function sweepExpired(ctx: Context): Promise<void> {
 }
 
 /**
- * In-process timers any instance may run (every job is idempotent): the sweep every 10 minutes.
+ * In-process timers any instance may run (every job is idempotent): the sweep every 10 minutes, and
+ * the metadata refresh (each metadata URL re-fetched once it is `metadataRefreshHours` old) hourly.
  * Returns a function that stops them.
  */
 export function startBackgroundJobs(ctx: Context): () => void {
   const run = (name: string, job: () => Promise<unknown>) => () => {
     job().catch((error: unknown) => ctx.logger.error({ job: name, err: error }, 'background job failed'));
   };
+  const refresh = run('metadata-refresh', () => refreshDueProviders(ctx, ctx.config.metadataRefreshHours));
   const timers = [
     setInterval(
       run('sweep', () => sweepExpired(ctx)),
       10 * 60_000,
     ),
+    setInterval(refresh, 3600_000),
   ];
+  setTimeout(refresh, 5_000).unref();
   for (const timer of timers) timer.unref();
   return () => {
     for (const timer of timers) clearInterval(timer);

@@ -1,10 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import * as accounts from './accounts/accounts.routes.ts';
 import * as api from './api/api.routes.ts';
+import { attemptsPage } from './attempts/attempts.routes.ts';
 import { auditLogPage } from './audit/audit.routes.ts';
 import type { Context } from './context.ts';
 import { outboxPage } from './mail/outbox.routes.ts';
 import * as organizations from './organizations/organizations.routes.ts';
+import * as authSettings from './providers/settings.routes.ts';
 
 /**
  * Every route of Federa Workspace, in one place for an auditor. All POSTs carry the session's CSRF
@@ -33,6 +35,17 @@ export function registerRoutes(app: FastifyInstance, ctx: Context): void {
   app.post('/settings/:org/members/:userId/remove/', organizations.remove(ctx));
   app.get('/accept-invite/:token/', organizations.acceptInvitePage(ctx));
   app.post('/accept-invite/:token/', organizations.acceptInvite(ctx));
+
+  // Organization auth settings (owners and managers)
+  app.get('/settings/:org/auth/', authSettings.authPage(ctx));
+  app.get('/settings/:org/auth/configure/:kind/', authSettings.configurePage(ctx));
+  app.post('/settings/:org/auth/configure/:kind/', authSettings.configure(ctx));
+  app.post('/settings/:org/auth/test/', authSettings.testAndFinish(ctx));
+  app.post('/settings/:org/auth/settings/', authSettings.saveOptions(ctx));
+  app.post('/settings/:org/auth/mapping/', authSettings.saveMapping(ctx));
+  app.post('/settings/:org/auth/refresh/', authSettings.refresh(ctx));
+  app.post('/settings/:org/auth/disable/', authSettings.disable(ctx));
+  app.get('/settings/:org/auth/attempts/', attemptsPage(ctx));
 
   // Audit log
   app.get('/settings/:org/audit-log/', auditLogPage(ctx));

@@ -1,0 +1,210 @@
+import { card, copyField, facts, field, hiddenCsrf, html, type SafeHtml, table } from '@federa/kit';
+import { BINDING, parseCertificate } from '@federa/saml';
+import { attemptRows } from '../attempts/attempts.pages.ts';
+import type { SsoAttempt } from '../attempts/attempts.repository.ts';
+import type { Organization } from '../organizations/organizations.repository.ts';
+import { ROLE_INFO, ROLES } from '../organizations/roles.ts';
+import type { SpUrls } from '../sso/urls.ts';
+import type { FieldErrors } from '../validation.ts';
+import { PROVIDER_LABEL, type Provider, type ProviderKind } from './providers.repository.ts';
+import { SESSION_HOURS } from './providers.service.ts';
+
+const hoursLabel = (h: number) =>
+  h % 24 === 0 ? `${h / 24} day${h === 24 ? '' : 's'}` : `${h} hour${h === 1 ? '' : 's'}`;
+
+export function spDetailsCard(urls: SpUrls): SafeHtml {
+  return card(
+    'Values for your identity provider',
+    html`<p>Enter these in your IdP (in Entra: the application's <em>Basic SAML Configuration</em>).</p>
+${copyField('Identifier (Entity ID)', 'sp-entity-id', urls.entityId)}
+${copyField('Reply URL (Assertion Consumer Service URL)', 'sp-acs', urls.acs)}
+${copyField('Sign-on URL', 'sp-sign-on', urls.signOn)}
+${copyField('Logout URL', 'sp-sls', urls.sls)}
+<p><a href="${urls.entityId}">Download this organization's SP metadata</a></p>`,
+  );
+}
+
+export function chooseProviderBody(input: { slug: string; urls: SpUrls }): SafeHtml {
+  const tile = (kind: ProviderKind, description: string) =>
+    html`<section class="card"><header><h2>${PROVIDER_LABEL[kind]}</h2><a class="button" href="/settings/${input.slug}/auth/configure/${kind}/" aria-label="Configure ${PROVIDER_LABEL[kind]}">Configure</a></header><p>${description}</p></section>`;
+  return html`${card(null, html`<p>Members of this organization sign in with email and password. Connect your identity provider so that they sign in with it instead, and so that people who do not have an account yet get one on their first sign-in.</p>`)}
+${tile('active-directory', 'Microsoft Entra ID (Azure Active Directory), or Federa Directory: paste the App Federation Metadata URL.')}
+${tile('saml2', 'Any SAML 2.0 identity provider (Okta, Keycloak, …): metadata by URL, pasted XML or entered by hand, with your own attribute mapping.')}
+${spDetailsCard(input.urls)}`;
+}
+
+export interface ConfigureValues {
+  metadataUrl: string;
+  metadataXml: string;
+  entityId: string;
+  ssoUrl: string;
+  ssoBinding: string;
+  sloUrl: string;
+  certificates: string;
+}
+
+export function configureBody(input: {
+  csrf: string;
+  slug: string;
+  kind: ProviderKind;
+  values: ConfigureValues;
+  errors: FieldErrors;
+  urls: SpUrls;
+  editing: boolean;
+}): SafeHtml {
+  const action = `/settings/${input.slug}/auth/configure/${input.kind}/`;
+  const e = input.errors;
+  const textarea = (name: keyof ConfigureValues, label: string, hint: string) => {
+    const id = `f-${name}`;
+    return html`<div class="field${e[name] ? ' has-error' : ''}"><label for="${id}">${label}</label><textarea id="${id}" name="${name}" aria-describedby="${id}-hint${e[name] ? ` ${id}-error` : ''}"${e[name] ? html` aria-invalid="true"` : null}>${input.values[name]}</textarea><p class="hint" id="${id}-hint">${hint}</p>${e[name] ? html`<p class="error" id="${id}-error">${e[name]}</p>` : null}</div>`;
+  };
+  const form = (method: string, title: string, inner: SafeHtml, button: string) =>
+    card(
+      title,
+      html`<form method="post" action="${action}" novalidate>${hiddenCsrf(input.csrf)}<input type="hidden" name="method" value="${method}">${inner}<div class="actions"><button type="submit">${button}</button></div></form>`,
+    );
+  return html`${e.kind ? html`<div class="flash flash-error" role="alert">${e.kind}</div>` : null}
+${form(
+  'url',
+  'Metadata URL',
+  field({
+    label: input.kind === 'active-directory' ? 'App Federation Metadata URL' : 'Metadata URL',
+    name: 'metadataUrl',
+    type: 'url',
+    value: input.values.metadataUrl,
+    error: e.metadataUrl,
+    hint:
+      input.kind === 'active-directory'
+        ? 'In Entra: the application’s Single sign-on page, SAML Certificates, “App Federation Metadata Url”. It is fetched now and again every day, so certificate rollovers are picked up.'
+        : 'Fetched now and again every day, so certificate rollovers are picked up.',
+  }),
+  'Save metadata URL',
+)}
+${form('xml', 'Metadata XML', textarea('metadataXml', 'Metadata XML', 'Paste the whole metadata document (for example the downloaded Federation Metadata XML file).'), 'Save metadata XML')}
+${form(
+  'manual',
+  'Enter by hand',
+  html`${field({ label: 'IdP entity ID (Issuer)', name: 'entityId', value: input.values.entityId, error: e.entityId })}
+${field({ label: 'Single sign-on URL', name: 'ssoUrl', type: 'url', value: input.values.ssoUrl, error: e.ssoUrl })}
+<div class="field"><label for="f-ssoBinding">Single sign-on binding</label><select id="f-ssoBinding" name="ssoBinding"><option value="redirect"${input.values.ssoBinding !== 'post' ? html` selected` : null}>HTTP-Redirect</option><option value="post"${input.values.ssoBinding === 'post' ? html` selected` : null}>HTTP-POST</option></select></div>
+${field({ label: 'Single logout URL (optional)', name: 'sloUrl', type: 'url', value: input.values.sloUrl, error: e.sloUrl })}
+${textarea('certificates', 'Signing certificates', 'One or more certificates in PEM (-----BEGIN CERTIFICATE----- …). Every one listed is trusted.')}`,
+  'Save IdP settings',
+)}
+${input.editing ? null : spDetailsCard(input.urls)}`;
+}
+
+function certificateTable(provider: Provider): SafeHtml {
+  return table(
+    ['Subject', 'Thumbprint (SHA-1)', 'Expires'],
+    provider.signingCertificates.map((base64) => {
+      const c = parseCertificate(base64);
+      return [
+        c.subject.replace(/\n/g, ', '),
+        html`<code>${c.thumbprint}</code>`,
+        c.notAfter.toISOString().slice(0, 10),
+      ];
+    }),
+  );
+}
+
+export function providerBody(input: {
+  csrf: string;
+  organization: Organization;
+  provider: Provider;
+  urls: SpUrls;
+  attempts: SsoAttempt[];
+  optionErrors: FieldErrors;
+  mappingErrors: FieldErrors;
+}): SafeHtml {
+  const { provider, organization } = input;
+  const slug = organization.slug;
+  const base = `/settings/${slug}/auth`;
+  const pending = provider.status === 'pending';
+  const status = pending
+    ? html`<span class="badge bad">Setup not finished</span>`
+    : html`<span class="badge ok">Active</span>`;
+  const setup = pending
+    ? card(
+        'Finish setup',
+        html`<p>Sign in once through ${PROVIDER_LABEL[provider.kind]} yourself to prove that it works. Until then, nobody is sent to the identity provider, so a mistake cannot lock the organization out. Your account will be linked to the identity you sign in with.</p>
+<form method="post" action="${base}/test/">${hiddenCsrf(input.csrf)}<div class="actions"><button type="submit">Test and finish setup</button></div></form>`,
+      )
+    : null;
+  const metadata = provider.metadataUrl
+    ? html`${facts([
+        ['Metadata URL', html`<code>${provider.metadataUrl}</code>`],
+        [
+          'Last fetched',
+          provider.metadataFetchedAt ? provider.metadataFetchedAt.replace('T', ' ').slice(0, 19) : 'never',
+        ],
+      ])}${provider.metadataError ? html`<p class="error" role="alert">Last refresh failed: ${provider.metadataError}</p>` : null}
+<form method="post" action="${base}/refresh/">${hiddenCsrf(input.csrf)}<div class="actions"><button type="submit" class="secondary">Refresh metadata</button></div></form>`
+    : facts([['Metadata', provider.metadataSource === 'xml' ? 'Pasted XML' : 'Entered by hand']]);
+  const roleOptions = ROLES.filter((r) => r !== 'owner').map(
+    (r) =>
+      html`<option value="${r}"${r === provider.defaultRole ? html` selected` : null}>${ROLE_INFO[r].label}</option>`,
+  );
+  const checkbox = (name: string, label: string, on: boolean, hint: string) =>
+    html`<div class="field"><label><input type="checkbox" name="${name}" value="1"${on ? html` checked` : null}> ${label}</label><p class="hint">${hint}</p></div>`;
+  const options = card(
+    'Settings',
+    html`<form method="post" action="${base}/settings/" novalidate>${hiddenCsrf(input.csrf)}
+${checkbox('requireSso', 'Require SSO', provider.requireSso, 'Members must sign in through the identity provider to open this organization.')}
+${checkbox('allowIdpInitiated', 'Allow IdP-initiated sign-in', provider.allowIdpInitiated, 'Accept sign-ins started at the identity provider (My Apps tiles, “Test this application”).')}
+${checkbox('singleLogout', 'Sign out of the identity provider too', provider.singleLogout, 'Signing out here also sends a logout request to the IdP’s logout URL.')}
+<div class="field${input.optionErrors.defaultRole ? ' has-error' : ''}"><label for="f-defaultRole">Default role for new members</label><select id="f-defaultRole" name="defaultRole">${roleOptions}</select>${input.optionErrors.defaultRole ? html`<p class="error">${input.optionErrors.defaultRole}</p>` : null}</div>
+<div class="field"><label for="f-sessionHours">SSO session length</label><select id="f-sessionHours" name="sessionHours">${SESSION_HOURS.map(
+      (h) =>
+        html`<option value="${h}"${h === provider.sessionHours ? html` selected` : null}>${hoursLabel(h)}</option>`,
+    )}</select></div>
+<div class="actions"><button type="submit">Save settings</button></div></form>`,
+  );
+  const m = provider.mapping;
+  const mapping =
+    provider.kind === 'active-directory'
+      ? card(
+          'Attribute mapping',
+          facts([
+            ['IdP user id', html`<code>${m.userId ?? 'NameID'}</code> (immutable object id)`],
+            ['Email', html`<code>${m.email ?? 'NameID'}</code>`],
+            ['First name', html`<code>${m.firstName ?? '—'}</code>`],
+            ['Last name', html`<code>${m.lastName ?? '—'}</code>`],
+          ]),
+        )
+      : card(
+          'Attribute mapping',
+          html`<form method="post" action="${base}/mapping/" novalidate>${hiddenCsrf(input.csrf)}
+<div class="field"><label><input type="checkbox" name="useNameIdAsUserId" value="1"${m.userId === null ? html` checked` : null}> Use the NameID as the IdP user id</label></div>
+${field({ label: 'IdP user id attribute', name: 'userId', value: m.userId ?? '', error: input.mappingErrors.userId, hint: 'An attribute that never changes for a person (not an email or user name, which can be reassigned). Ignored when the NameID is used.' })}
+${field({ label: 'Email attribute', name: 'email', value: m.email ?? '', error: input.mappingErrors.email, hint: 'Empty: the NameID holds the email.' })}
+${field({ label: 'First name attribute', name: 'firstName', value: m.firstName ?? '', error: input.mappingErrors.firstName })}
+${field({ label: 'Last name attribute', name: 'lastName', value: m.lastName ?? '', error: input.mappingErrors.lastName })}
+<div class="actions"><button type="submit">Save attribute mapping</button></div></form>`,
+        );
+  return html`${card(
+    `${PROVIDER_LABEL[provider.kind]}`,
+    html`${facts([
+      ['Status', status],
+      ['IdP entity ID', html`<code>${provider.entityId}</code>`],
+      [
+        'Single sign-on URL',
+        html`<code>${provider.ssoUrl}</code> (${provider.ssoBinding === BINDING.post ? 'HTTP-POST' : 'HTTP-Redirect'})`,
+      ],
+      ['Single logout URL', provider.sloUrl ? html`<code>${provider.sloUrl}</code>` : 'none'],
+    ])}
+<h3>Signing certificates</h3>${certificateTable(provider)}
+<h3>Metadata</h3>${metadata}
+<div class="actions"><a class="button secondary" href="${base}/configure/${provider.kind}/">Edit IdP settings</a></div>`,
+  )}
+${setup}
+${options}
+${mapping}
+${card('Recent SSO sign-in attempts', table(['When', 'Result', 'Failed check', 'What to do', 'Reference'], attemptRows(input.attempts), 'No sign-in attempts yet.'), html`<a href="${base}/attempts/">All attempts</a>`)}
+${spDetailsCard(input.urls)}
+${card(
+  'Disable SSO',
+  html`<p>Members go back to email and password. Every identity linked through this provider is forgotten; configure SSO again to turn it back on.</p>
+<form method="post" action="${base}/disable/">${hiddenCsrf(input.csrf)}<div class="actions"><button type="submit" class="danger">Disable SSO</button></div></form>`,
+)}`;
+}

@@ -1,0 +1,91 @@
+import { BINDING, buildAuthnRequest, encodeRedirect, postForm } from '@federa/saml';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { addSeconds, type Context } from '../context.ts';
+import type { Organization } from '../organizations/organizations.repository.ts';
+import type { Provider } from '../providers/providers.repository.ts';
+import { browserKey, hashBrowserKey } from './browser-binding.ts';
+import { insertPendingRequest, type SsoPurpose } from './pending-requests.repository.ts';
+import { spUrls } from './urls.ts';
+
+/** How long a sign-in started here may take at the IdP. */
+const PENDING_SECONDS = 10 * 60;
+
+/**
+ * Starts SP-initiated SSO: an AuthnRequest recorded as pending for this browser, sent to the IdP by
+ * HTTP-Redirect (or by HTTP-POST when the IdP offers only that). RelayState is the same-origin path to
+ * return to, which the ACS takes from the pending request, not from what comes back.
+ */
+export async function startSso(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  ctx: Context,
+  input: {
+    organization: Organization;
+    provider: Provider;
+    purpose: SsoPurpose;
+    userId: string | null;
+    nextPath: string;
+  },
+): Promise<FastifyReply> {
+  const urls = spUrls(ctx.config.baseUrl, input.organization.slug);
+  const id = ctx.random.id();
+  const now = ctx.clock.now();
+  const key = browserKey(request, reply, ctx.config.secureCookies);
+  await insertPendingRequest(ctx.db, {
+    id,
+    organizationId: input.organization.id,
+    providerId: input.provider.id,
+    purpose: input.purpose,
+    userId: input.userId,
+    nextPath: input.nextPath,
+    browserHash: hashBrowserKey(key),
+    createdAt: now.toISOString(),
+    expiresAt: addSeconds(now, PENDING_SECONDS).toISOString(),
+  });
+  const xml = buildAuthnRequest({
+    id,
+    issueInstant: now,
+    issuer: urls.entityId,
+    destination: input.provider.ssoUrl,
+    assertionConsumerServiceUrl: urls.acs,
+    protocolBinding: BINDING.post,
+  });
+  request.log.info(
+    { organization: input.organization.slug, purpose: input.purpose, requestId: id },
+    'SSO started',
+  );
+  reply.header('cache-control', 'no-store');
+  if (input.provider.ssoBinding === BINDING.post) {
+    return sendPostForm(reply, {
+      action: input.provider.ssoUrl,
+      parameter: 'SAMLRequest',
+      xml,
+      relayState: input.nextPath,
+    });
+  }
+  const url = encodeRedirect({
+    location: input.provider.ssoUrl,
+    parameter: 'SAMLRequest',
+    xml,
+    relayState: input.nextPath,
+  });
+  return reply.status(303).header('location', url).send();
+}
+
+/**
+ * The auto-submitting SAML POST form. The kit's CSP allows forms to post to this site only; this one
+ * page posts to the IdP, so its CSP names that origin too (and allows the form's one script by hash).
+ */
+export function sendPostForm(
+  reply: FastifyReply,
+  input: { action: string; parameter: 'SAMLRequest' | 'SAMLResponse'; xml: string; relayState?: string },
+): FastifyReply {
+  const page = postForm(input);
+  const target = new URL(input.action).origin;
+  const csp = reply.getHeader('content-security-policy');
+  const policy =
+    typeof csp === 'string'
+      ? csp.replace(/form-action [^;]*/, `form-action 'self' ${target}`)
+      : `form-action 'self' ${target}`;
+  return reply.header('content-security-policy', policy).type('text/html; charset=utf-8').send(page);
+}

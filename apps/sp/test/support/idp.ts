@@ -1,0 +1,142 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  AUTHN_CONTEXT,
+  buildIdpMetadata,
+  type Clock,
+  decodeRedirect,
+  type GeneratedCredential,
+  generateCredential,
+  issueResponse,
+  NAMEID_FORMAT,
+  parseAuthnRequest,
+  rawQuery,
+  systemRandom,
+} from '@federa/saml';
+import { ENTRA_CLAIMS } from '../../src/providers/attribute-mapping.ts';
+import { BASE } from './app.ts';
+
+const credentials = new Map<string, Promise<GeneratedCredential>>();
+
+/** A signing credential made once per name in this process (key generation takes ~100 ms). */
+export function credential(name: string): Promise<GeneratedCredential> {
+  let made = credentials.get(name);
+  if (!made) {
+    made = generateCredential({ cn: name });
+    credentials.set(name, made);
+  }
+  return made;
+}
+
+export interface TestUser {
+  objectId: string;
+  email: string;
+  givenName?: string;
+  surname?: string;
+}
+
+export const BSIMON: TestUser = {
+  objectId: '0b3e9a8c-5f5c-4d3e-9b8a-2f4f1c6d7e01',
+  email: 'b.simon@contoso.com',
+  givenName: 'B',
+  surname: 'Simon',
+};
+
+/** An Entra-shaped test IdP (entity ID `https://sts.test/{tenant}/`), with the credentials it signs with. */
+export class TestIdp {
+  readonly entityId: string;
+  readonly ssoUrl: string;
+  signer: GeneratedCredential;
+  /** Certificates its metadata lists (the signer's, unless a rollover is being played). */
+  listed: GeneratedCredential[];
+
+  constructor(tenant: string, signer: GeneratedCredential) {
+    this.entityId = `https://sts.test/${tenant}/`;
+    this.ssoUrl = `https://login.test/${tenant}/saml2`;
+    this.signer = signer;
+    this.listed = [signer];
+  }
+
+  static async create(tenant = 'contoso', credentialName = `${tenant}-signing`): Promise<TestIdp> {
+    return new TestIdp(tenant, await credential(credentialName));
+  }
+
+  metadata(options: { html?: boolean; withoutCertificates?: boolean } = {}): string {
+    return buildIdpMetadata({
+      entityId: this.entityId,
+      id: systemRandom.id(),
+      signingCertificates: options.withoutCertificates
+        ? []
+        : this.listed.map((c) => c.credential.certificate),
+      ssoUrl: this.ssoUrl,
+      sloUrl: this.ssoUrl,
+      nameIdFormats: [NAMEID_FORMAT.emailAddress],
+    });
+  }
+
+  /** The base64 SAMLResponse for `user` at organization `slug`'s ACS. */
+  async respond(options: {
+    slug: string;
+    inResponseTo: string | null;
+    user?: TestUser;
+    clock: Clock;
+    audience?: string;
+    acs?: string;
+    signer?: GeneratedCredential;
+    issuer?: string;
+  }): Promise<{ SAMLResponse: string; assertionId: string }> {
+    const user = options.user ?? BSIMON;
+    const { xml, assertionId } = await issueResponse({
+      issuer: options.issuer ?? this.entityId,
+      destination: options.acs ?? `${BASE}/saml/acs/${options.slug}/`,
+      audience: options.audience ?? `${BASE}/saml/metadata/${options.slug}/`,
+      inResponseTo: options.inResponseTo,
+      nameId: { value: user.email, format: NAMEID_FORMAT.emailAddress },
+      attributes: [
+        { name: ENTRA_CLAIMS.objectId, values: [user.objectId] },
+        { name: ENTRA_CLAIMS.email, values: [user.email] },
+        { name: ENTRA_CLAIMS.givenName, values: user.givenName ? [user.givenName] : [] },
+        { name: ENTRA_CLAIMS.surname, values: user.surname ? [user.surname] : [] },
+      ],
+      authnInstant: options.clock.now(),
+      authnContextClassRef: AUTHN_CONTEXT.password,
+      signing: { credential: (options.signer ?? this.signer).credential },
+      clock: options.clock,
+      random: systemRandom,
+    });
+    return { SAMLResponse: Buffer.from(xml, 'utf8').toString('base64'), assertionId };
+  }
+}
+
+/** The AuthnRequest a redirect to the IdP carries. */
+export function authnRequestFrom(
+  location: string,
+  clock: Clock,
+): { id: string; relayState: string | null; issuer: string; acs: string | null } {
+  const decoded = decodeRedirect(rawQuery(location));
+  const request = parseAuthnRequest(decoded.xml, { clock });
+  return {
+    id: request.id,
+    relayState: decoded.relayState,
+    issuer: request.issuer,
+    acs: request.assertionConsumerServiceUrl,
+  };
+}
+
+/** A tiny HTTP server on 127.0.0.1 for metadata URL tests. */
+export async function serve(
+  handler: (request: IncomingMessage, response: ServerResponse) => void,
+): Promise<{ url: string; server: Server; close(): Promise<void> }> {
+  const server = createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
