@@ -1,0 +1,60 @@
+import rateLimit from '@fastify/rate-limit';
+import { createServer, type Logger, migrationsCurrent } from '@federa/kit';
+import { type Clock, POST_FORM_SCRIPT_HASH, type Random } from '@federa/saml';
+import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { IdpConfig } from './config.ts';
+import type { Deps } from './context.ts';
+import { migrations } from './db/migrations.ts';
+import type { Db } from './db/schema.ts';
+import { idpError } from './errors.ts';
+import { BRAND } from './http/pages.ts';
+import { registerRoutes } from './routes.ts';
+
+export interface BuildAppOptions {
+  db: Db;
+  config: IdpConfig;
+  clock: Clock;
+  random: Random;
+  logger: Logger;
+}
+
+/** The session cookie: says which service set it. */
+export const SESSION_COOKIE = 'federa_idp_session';
+
+/**
+ * Federa Directory as a Fastify instance (not listening): tests use it with `app.inject`, `main.ts`
+ * listens. The database must already be migrated.
+ */
+export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance & { deps: Deps }> {
+  const deps: Deps = { db: options.db, config: options.config, clock: options.clock, random: options.random };
+  const app = await createServer({
+    brand: BRAND,
+    logger: options.logger,
+    db: options.db as unknown as Kysely<unknown>,
+    session: {
+      cookieName: SESSION_COOKIE,
+      maxAgeSeconds: options.config.sessionMaxAgeSeconds,
+      // An SP's HTTP-POST AuthnRequest (and the My Apps launch from another site) is a cross-site
+      // request: only a SameSite=None cookie (which must be Secure; Chromium treats http://localhost
+      // and http://127.0.0.1 as secure) lets the IdP see its session there. Forms carry CSRF tokens.
+      sameSite: 'none',
+      secure: true,
+      now: () => options.clock.now(),
+    },
+    scriptHashes: [POST_FORM_SCRIPT_HASH],
+    bodyLimit: 512 * 1024,
+    ready: () => migrationsCurrent(options.db as unknown as Kysely<unknown>, migrations),
+  });
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: () =>
+      idpError(
+        'forbidden',
+        429,
+        'Too many sign-in attempts from your network. Wait a minute, then try again.',
+      ),
+  });
+  registerRoutes(app, deps);
+  return Object.assign(app, { deps });
+}

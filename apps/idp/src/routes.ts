@@ -1,0 +1,135 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import * as applications from './applications/applications.routes.ts';
+import * as claims from './applications/claims.routes.ts';
+import * as sso from './applications/sso.routes.ts';
+import * as assignments from './assignments/assignments.routes.ts';
+import { auditPage } from './audit/audit.routes.ts';
+import * as certificates from './certificates/certificates.routes.ts';
+import type { Deps } from './context.ts';
+import * as groups from './groups/groups.routes.ts';
+import { myAppsPage, myAppsSignIn } from './myapps/myapps.routes.ts';
+import { landingPage, portalHome, setupPage } from './portal/overview.routes.ts';
+import { setupSubmit } from './portal/setup.routes.ts';
+import { signInLogsPage } from './sign-in-logs/sign-in-logs.routes.ts';
+import { loginPage, loginSubmit, signedOutPage, signOut } from './signin/signin.routes.ts';
+import { samlEndpoint } from './sso/endpoint.ts';
+import { federationMetadataRoute } from './sso/metadata.ts';
+import * as tenants from './tenants/tenants.routes.ts';
+import * as users from './users/users.routes.ts';
+
+type Handler = (deps: Deps, request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+
+/**
+ * Every route of Federa Directory, in one place (STYLE.md: an auditor sees them all here). The admin
+ * API (`/api/v1/…`) registers its own in `src/api/`. SAML endpoints receiving cross-site posts are the
+ * only ones without the CSRF token check; their protection is the SAML message itself.
+ */
+export function registerRoutes(app: FastifyInstance, deps: Deps): void {
+  const get = (path: string, handler: Handler) =>
+    app.get(path, (request, reply) => handler(deps, request, reply));
+  const post = (path: string, handler: Handler) =>
+    app.post(path, (request, reply) => handler(deps, request, reply));
+  const signInLimit = { rateLimit: { max: deps.config.signInRateLimitPerMinute, timeWindow: 60_000 } };
+
+  // Landing, sign-in, sign-out
+  get('/', landingPage);
+  get('/:tenant/login', loginPage);
+  app.post('/:tenant/login', { config: signInLimit }, (request, reply) => loginSubmit(deps, request, reply));
+  post('/signout', signOut);
+  get('/signed-out', signedOutPage);
+
+  // SAML: SSO and SLO (Redirect and POST), federation metadata
+  get('/:tenant/saml2', (d, request, reply) => samlEndpoint(d, request, reply, 'redirect'));
+  app.post('/:tenant/saml2', { config: { csrf: false } }, (request, reply) =>
+    samlEndpoint(deps, request, reply, 'post'),
+  );
+  get('/:tenant/federationmetadata/2007-06/federationmetadata.xml', federationMetadataRoute);
+
+  // My Apps and IdP-initiated sign-in (the user access URL)
+  get('/myapps', myAppsPage);
+  get('/myapps/signin/:appId', myAppsSignIn);
+
+  // Admin portal: first administrator, overview
+  get('/portal', portalHome);
+  get('/portal/setup', setupPage);
+  app.post('/portal/setup', { config: signInLimit }, (request, reply) => setupSubmit(deps, request, reply));
+
+  // Tenants
+  get('/portal/tenants', tenants.tenantsList);
+  post('/portal/tenants', tenants.createTenantSubmit);
+  get('/portal/tenants/:id', tenants.tenantDetail);
+  post('/portal/tenants/:id', tenants.renameTenantSubmit);
+  post('/portal/tenants/:id/domains', tenants.addDomainSubmit);
+  post('/portal/tenants/:id/domains/remove', tenants.removeDomainSubmit);
+  post('/portal/tenants/:id/domains/default', tenants.defaultDomainSubmit);
+
+  // Users
+  get('/portal/users', users.usersList);
+  get('/portal/users/new', users.newUserPage);
+  post('/portal/users', users.createUserSubmit);
+  get('/portal/users/:id', users.userDetail);
+  get('/portal/users/:id/edit', users.editUserPage);
+  post('/portal/users/:id', users.editUserSubmit);
+  post('/portal/users/:id/reset-password', users.resetPasswordSubmit);
+  post('/portal/users/:id/block', users.setEnabledSubmit(false));
+  post('/portal/users/:id/unblock', users.setEnabledSubmit(true));
+  post('/portal/users/:id/delete', users.deleteUserSubmit);
+
+  // Groups
+  get('/portal/groups', groups.groupsList);
+  get('/portal/groups/new', groups.newGroupPage);
+  post('/portal/groups', groups.createGroupSubmit);
+  get('/portal/groups/:id', groups.groupDetail);
+  post('/portal/groups/:id/members', groups.addMemberSubmit);
+  post('/portal/groups/:id/members/:userId/remove', groups.removeMemberSubmit);
+  post('/portal/groups/:id/delete', groups.deleteGroupSubmit);
+
+  // Enterprise applications: list, gallery, overview, properties
+  get('/portal/applications', applications.applicationsList);
+  get('/portal/applications/new', applications.galleryPage);
+  get('/portal/applications/new/:template', applications.galleryAddPage);
+  post('/portal/applications/new/:template', applications.galleryAddSubmit);
+  get('/portal/applications/:id', applications.applicationOverview);
+  get('/portal/applications/:id/properties', applications.propertiesPage);
+  post('/portal/applications/:id/properties', applications.propertiesSubmit);
+  post('/portal/applications/:id/delete', applications.deleteApplicationSubmit);
+
+  // Users and groups (assignments, app roles)
+  get('/portal/applications/:id/users', assignments.assignmentsPage);
+  post('/portal/applications/:id/assignments', assignments.assignSubmit);
+  post('/portal/applications/:id/assignments/:assignmentId/remove', assignments.unassignSubmit);
+  post('/portal/applications/:id/roles', assignments.createRoleSubmit);
+  post('/portal/applications/:id/roles/:roleId/remove', assignments.deleteRoleSubmit);
+
+  // Single sign-on: the page, Basic SAML Configuration, SP metadata, test
+  get('/portal/applications/:id/sso', sso.ssoPage);
+  get('/portal/applications/:id/sso/basic', sso.basicSamlPage);
+  post('/portal/applications/:id/sso/basic', sso.basicSamlSubmit);
+  post('/portal/applications/:id/sso/metadata', sso.metadataUploadSubmit);
+  get('/portal/applications/:id/test', sso.testPage);
+
+  // Attributes & Claims
+  get('/portal/applications/:id/sso/claims', claims.claimsPage);
+  post('/portal/applications/:id/sso/claims', claims.addClaimSubmit);
+  get('/portal/applications/:id/sso/claims/new', claims.newClaimPage);
+  get('/portal/applications/:id/sso/claims/nameid', claims.nameIdPage);
+  post('/portal/applications/:id/sso/claims/nameid', claims.nameIdSubmit);
+  get('/portal/applications/:id/sso/claims/groups', claims.groupClaimPage);
+  post('/portal/applications/:id/sso/claims/groups', claims.groupClaimSubmit);
+  post('/portal/applications/:id/sso/claims/role', claims.roleClaimSubmit);
+  get('/portal/applications/:id/sso/claims/:claimId', claims.editClaimPage);
+  post('/portal/applications/:id/sso/claims/:claimId', claims.editClaimSubmit);
+  post('/portal/applications/:id/sso/claims/:claimId/remove', claims.removeClaimSubmit);
+
+  // SAML Signing Certificate
+  get('/portal/applications/:id/certificates', certificates.certificatesPage);
+  post('/portal/applications/:id/certificates', certificates.newCertificateSubmit);
+  post('/portal/applications/:id/certificates/signing', certificates.signingSubmit);
+  post('/portal/applications/:id/certificates/:certId/activate', certificates.activateCertificateSubmit);
+  post('/portal/applications/:id/certificates/:certId/delete', certificates.deleteCertificateSubmit);
+  get('/portal/applications/:id/certificates/:certId/download', certificates.downloadCertificate);
+
+  // Logs
+  get('/portal/sign-ins', signInLogsPage);
+  get('/portal/audit', auditPage);
+}
