@@ -1,0 +1,93 @@
+import type { Db } from '../db/schema.ts';
+
+export type SignInResult = 'success' | 'failure' | 'interrupted';
+
+export interface SignInLogEntry {
+  id: string;
+  tenantId: string | null;
+  userId: string | null;
+  userPrincipalName: string | null;
+  applicationId: string | null;
+  appDisplayName: string | null;
+  appIdentifier: string | null;
+  result: SignInResult;
+  /** e.g. `AADSTS50105`; null on success. */
+  errorCode: string | null;
+  failureReason: string | null;
+  /** The named check that decided (`assignment`, `reply-url`, `password`, …). */
+  checkName: string | null;
+  correlationId: string;
+  requestId: string;
+  ipAddress: string | null;
+  userAgent: string | null;
+  createdAt: string;
+}
+
+export type NewSignInLogEntry = Omit<SignInLogEntry, 'id'>;
+
+export async function insertSignInLog(db: Db, entry: NewSignInLogEntry): Promise<string> {
+  const id = crypto.randomUUID();
+  await db
+    .insertInto('sign_in_logs')
+    .values({
+      id,
+      tenant_id: entry.tenantId,
+      user_id: entry.userId,
+      user_principal_name: entry.userPrincipalName,
+      application_id: entry.applicationId,
+      app_display_name: entry.appDisplayName,
+      app_identifier: entry.appIdentifier,
+      result: entry.result,
+      error_code: entry.errorCode,
+      failure_reason: entry.failureReason,
+      check_name: entry.checkName,
+      correlation_id: entry.correlationId,
+      request_id: entry.requestId,
+      ip_address: entry.ipAddress,
+      user_agent: entry.userAgent?.slice(0, 512) ?? null,
+      created_at: entry.createdAt,
+    })
+    .execute();
+  return id;
+}
+
+export interface SignInLogFilter {
+  result?: SignInResult | null;
+  userId?: string | null;
+  applicationId?: string | null;
+  limit?: number;
+}
+
+export async function listSignInLogs(
+  db: Db,
+  tenantId: string,
+  filter: SignInLogFilter = {},
+): Promise<SignInLogEntry[]> {
+  let query = db.selectFrom('sign_in_logs').selectAll().where('tenant_id', '=', tenantId);
+  if (filter.result) query = query.where('result', '=', filter.result);
+  if (filter.userId) query = query.where('user_id', '=', filter.userId);
+  if (filter.applicationId) query = query.where('application_id', '=', filter.applicationId);
+  const rows = await query
+    .orderBy('created_at', 'desc')
+    .orderBy('id')
+    .limit(filter.limit ?? 200)
+    .execute();
+  return rows.map((row) => ({
+    id: row.id,
+    tenantId: row.tenant_id,
+    userId: row.user_id,
+    userPrincipalName: row.user_principal_name,
+    applicationId: row.application_id,
+    appDisplayName: row.app_display_name,
+    appIdentifier: row.app_identifier,
+    result: row.result as SignInResult,
+    errorCode: row.error_code,
+    failureReason: row.failure_reason,
+    checkName: row.check_name,
+    correlationId: row.correlation_id,
+    requestId: row.request_id,
+    ipAddress: row.ip_address,
+    userAgent: row.user_agent,
+    createdAt: row.created_at,
+  }));
+}

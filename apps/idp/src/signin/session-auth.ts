@@ -1,0 +1,106 @@
+import { getSession } from '@federa/kit';
+import type { FastifyRequest } from 'fastify';
+import type { Deps } from '../context.ts';
+import { findUser, type User } from '../users/users.repository.ts';
+
+/** Who is signed in to this browser's single sign-on session. */
+export interface SessionAuth {
+  userId: string;
+  tenantId: string;
+  /** When the password was checked (the AuthnInstant of every assertion in this session). */
+  authnInstant: string;
+  /** One SessionIndex per IdP session, sent in every AuthnStatement. */
+  sessionIndex: string;
+}
+
+/**
+ * A sign-in waiting for the user to authenticate: what the checks established about the request, kept
+ * in the session while the sign-in page is shown, then finished by `completeFlow`. Also used for
+ * IdP-initiated sign-in (`requestId` null).
+ */
+export interface PendingFlow {
+  key: string;
+  tenantId: string;
+  applicationId: string;
+  /** The Identifier the SP sent as Issuer (or the default Identifier for IdP-initiated). */
+  audience: string;
+  /** The AuthnRequest ID; null for an unsolicited response. */
+  requestId: string | null;
+  acsUrl: string;
+  relayState: string | null;
+  /** NameID format asked for in NameIDPolicy (already checked), or null. */
+  requestedNameIdFormat: string | null;
+  authnContextClassRef: string;
+  forceAuthn: boolean;
+  correlationId: string;
+  createdAt: string;
+}
+
+const AUTH = 'auth';
+const FLOWS = 'flows';
+const MAX_FLOWS = 10;
+
+export async function sessionAuth(request: FastifyRequest): Promise<SessionAuth | null> {
+  return (await getSession(request)).get<SessionAuth>(AUTH) ?? null;
+}
+
+/**
+ * The signed-in user, re-read from the database on every request: a user blocked, deleted or moved
+ * since signing in is signed out.
+ */
+export async function currentUser(
+  request: FastifyRequest,
+  deps: Pick<Deps, 'db'>,
+): Promise<{ auth: SessionAuth; user: User } | null> {
+  const auth = await sessionAuth(request);
+  if (!auth) return null;
+  const user = await findUser(deps.db, auth.userId);
+  if (!user?.accountEnabled || user.tenantId !== auth.tenantId) return null;
+  return { auth, user };
+}
+
+/** Starts the SSO session after a successful password check: a new session id (against fixation). */
+export async function startSession(request: FastifyRequest, user: User, at: Date): Promise<SessionAuth> {
+  const session = await getSession(request);
+  session.regenerate();
+  const auth: SessionAuth = {
+    userId: user.id,
+    tenantId: user.tenantId,
+    authnInstant: at.toISOString(),
+    sessionIndex: `_${crypto.randomUUID()}`,
+  };
+  session.set(AUTH, auth);
+  return auth;
+}
+
+export async function endSession(request: FastifyRequest): Promise<void> {
+  (await getSession(request)).destroy();
+}
+
+export async function saveFlow(request: FastifyRequest, flow: PendingFlow): Promise<void> {
+  const session = await getSession(request);
+  const flows = { ...(session.get<Record<string, PendingFlow>>(FLOWS) ?? {}) };
+  flows[flow.key] = flow;
+  const keys = Object.values(flows)
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+    .map((f) => f.key);
+  for (const old of keys.slice(0, Math.max(0, keys.length - MAX_FLOWS))) delete flows[old];
+  session.set(FLOWS, flows);
+}
+
+export async function findFlow(
+  request: FastifyRequest,
+  key: string | undefined,
+): Promise<PendingFlow | null> {
+  if (!key) return null;
+  const flows = (await getSession(request)).get<Record<string, PendingFlow>>(FLOWS) ?? {};
+  return flows[key] ?? null;
+}
+
+export async function dropFlow(request: FastifyRequest, key: string): Promise<void> {
+  const session = await getSession(request);
+  const flows = { ...(session.get<Record<string, PendingFlow>>(FLOWS) ?? {}) };
+  if (!(key in flows)) return;
+  delete flows[key];
+  session.set(FLOWS, flows);
+}

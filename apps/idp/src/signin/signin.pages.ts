@@ -1,0 +1,41 @@
+import { facts, field, hiddenCsrf, html, type SafeHtml } from '@federa/kit';
+
+export interface LoginFormOptions {
+  action: string;
+  csrf: string;
+  tenantName: string | null;
+  appName: string | null;
+  flow: string | null;
+  returnTo: string | null;
+  userName?: string;
+  error?: { text: string; code: string; requestId: string; correlationId: string; timestamp: string } | null;
+}
+
+/** The sign-in page: user name and password, in the manner of Entra's. */
+export function loginForm(options: LoginFormOptions): SafeHtml {
+  const error = options.error ?? null;
+  return html`<section class="card signin" aria-labelledby="signin-title">
+<p id="signin-title" class="lead">${options.tenantName ? `Sign in to ${options.tenantName}` : 'Sign in with your work account'}${
+    options.appName ? html`<br><span class="hint">to continue to ${options.appName}</span>` : null
+  }</p>
+${error ? html`<div class="flash flash-error" role="alert" id="signin-error">${error.text}</div>` : null}
+<form method="post" action="${options.action}" novalidate>
+${hiddenCsrf(options.csrf)}
+${options.flow ? html`<input type="hidden" name="flow" value="${options.flow}">` : null}
+${options.returnTo ? html`<input type="hidden" name="return" value="${options.returnTo}">` : null}
+${field({ label: 'Email, phone, or Skype', name: 'username', type: 'email', value: options.userName ?? '', required: true, autocomplete: 'username', placeholder: 'someone@contoso.com' })}
+${field({ label: 'Password', name: 'password', type: 'password', required: true, autocomplete: 'current-password', error: error ? error.text : null })}
+<div class="actions"><button type="submit">Sign in</button></div>
+</form>
+${
+  error
+    ? html`<details class="troubleshooting"><summary>Troubleshooting details</summary>${facts([
+        ['Error code', error.code],
+        ['Request Id', error.requestId],
+        ['Correlation Id', error.correlationId],
+        ['Timestamp', error.timestamp],
+      ])}</details>`
+    : null
+}
+</section>`;
+}

@@ -1,0 +1,212 @@
+import { csrfToken, html } from '@federa/kit';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { findApplication } from '../applications/applications.repository.ts';
+import type { Deps } from '../context.ts';
+import { formOf, queryOf, safeReturnPath } from '../http/forms.ts';
+import { sendPlainPage } from '../http/pages.ts';
+import { recordSignIn } from '../sign-in-logs/record.ts';
+import { completeFlow, handleSsoFailure } from '../sso/complete.ts';
+import { tenantNotFound } from '../sso/endpoint.ts';
+import { sendSsoErrorPage } from '../sso/error-page.ts';
+import { SsoError } from '../sso/sso-error.ts';
+import { findTenantByKey, type Tenant } from '../tenants/tenants.repository.ts';
+import { checkPassword } from './password-check.ts';
+import { currentUser, endSession, findFlow, type PendingFlow, startSession } from './session-auth.ts';
+import { loginForm } from './signin.pages.ts';
+
+/** `common` signs in a user of any tenant (My Apps, the portal); otherwise a tenant GUID or domain. */
+async function tenantOf(deps: Deps, segment: string): Promise<Tenant | null | 'common'> {
+  if (segment.toLowerCase() === 'common') return 'common';
+  return findTenantByKey(deps.db, segment);
+}
+
+function notFoundPage(deps: Deps, request: FastifyRequest, reply: FastifyReply, segment: string) {
+  return sendSsoErrorPage(reply, tenantNotFound(segment), {
+    requestId: request.id,
+    correlationId: request.id,
+    timestamp: deps.clock.now(),
+  });
+}
+
+const EXPIRED =
+  'This sign-in request is no longer waiting (it may have expired, or been completed in another tab). Go back to the application and start again.';
+
+async function appNameOf(deps: Deps, flow: PendingFlow | null): Promise<string | null> {
+  if (!flow) return null;
+  return (await findApplication(deps.db, flow.tenantId, flow.applicationId))?.displayName ?? null;
+}
+
+/** GET `/{tenant}/login`: the sign-in page (for a waiting SAML sign-in when `flow` is given). */
+export async function loginPage(
+  deps: Deps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
+  const { tenant: segment } = request.params as { tenant: string };
+  const tenant = await tenantOf(deps, segment);
+  if (!tenant) return notFoundPage(deps, request, reply, segment);
+  const query = queryOf(request);
+  const flow = await findFlow(request, query.flow);
+  if (query.flow && !flow) {
+    return sendPlainPage(reply, 'Sign in', html`<section class="card"><p>${EXPIRED}</p></section>`, 400);
+  }
+  const signedIn = await currentUser(request, deps);
+  if (!flow && signedIn) return reply.redirect(safeReturnPath(query.return, '/myapps'), 303);
+  return sendPlainPage(
+    reply,
+    'Sign in',
+    loginForm({
+      action: `/${encodeURIComponent(segment)}/login`,
+      csrf: await csrfToken(request),
+      tenantName: tenant === 'common' ? null : tenant.name,
+      appName: await appNameOf(deps, flow),
+      flow: flow?.key ?? null,
+      returnTo: query.return ? safeReturnPath(query.return, '/myapps') : null,
+    }),
+  );
+}
+
+const LOGIN_MESSAGES: Record<string, string> = {
+  AADSTS50126:
+    'Your account or password is incorrect. If you don’t remember your password, ask your administrator to reset it.',
+  AADSTS50034:
+    'Your account or password is incorrect. If you don’t remember your password, ask your administrator to reset it.',
+  AADSTS50053:
+    'Your account is temporarily locked to prevent unauthorized use. Try again later, and if you still have trouble, contact your administrator.',
+};
+
+/**
+ * POST `/{tenant}/login`: checks the password (with Smart Lockout; the route is also rate limited per
+ * IP), starts the SSO session with a new session id, then finishes the waiting SAML sign-in or goes to
+ * the return path. Each attempt is one sign-in log row.
+ */
+export async function loginSubmit(
+  deps: Deps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
+  const { tenant: segment } = request.params as { tenant: string };
+  const tenant = await tenantOf(deps, segment);
+  if (!tenant) return notFoundPage(deps, request, reply, segment);
+  const form = formOf(request);
+  const flow = await findFlow(request, form.flow);
+  if (form.flow && !flow) {
+    return sendPlainPage(reply, 'Sign in', html`<section class="card"><p>${EXPIRED}</p></section>`, 400);
+  }
+  const returnTo = safeReturnPath(form.return, '/myapps');
+  const userName = (form.username ?? '').trim();
+  const scope = tenant === 'common' ? null : tenant;
+  const app = flow ? await findApplication(deps.db, flow.tenantId, flow.applicationId) : null;
+  const correlationId = flow?.correlationId ?? request.id;
+  const portalApp = returnTo.startsWith('/portal') ? 'Federa Directory portal' : 'My Apps';
+
+  const result = await checkPassword(deps, scope, userName, form.password ?? '');
+  if (!result.ok) {
+    await recordSignIn(deps, request, {
+      tenantId: result.user?.tenantId ?? scope?.id ?? null,
+      user: result.user,
+      userName,
+      application: app,
+      appDisplayName: app ? null : portalApp,
+      appIdentifier: flow?.audience ?? null,
+      result: 'failure',
+      errorCode: result.code,
+      failureReason: result.reason,
+      checkName: 'password',
+      correlationId,
+    });
+    if (result.code === 'AADSTS50057') {
+      const error = new SsoError({
+        code: 'AADSTS50057',
+        check: 'password',
+        message:
+          'The user account is disabled. Your account has been locked. Contact your support person to unlock it, then try again.',
+        adminAction: `Sign-in is blocked for ${result.user?.userPrincipalName}. To allow it, open Users › ${result.user?.displayName} and choose "Allow sign-in".`,
+        status: 403,
+      });
+      return sendSsoErrorPage(reply, error, {
+        requestId: request.id,
+        correlationId,
+        timestamp: deps.clock.now(),
+        appName: app?.displayName ?? null,
+      });
+    }
+    return sendPlainPage(
+      reply,
+      'Sign in',
+      loginForm({
+        action: `/${encodeURIComponent(segment)}/login`,
+        csrf: await csrfToken(request),
+        tenantName: scope?.name ?? null,
+        appName: app?.displayName ?? null,
+        flow: flow?.key ?? null,
+        returnTo: form.return ? returnTo : null,
+        userName,
+        error: {
+          text: LOGIN_MESSAGES[result.code]!,
+          code: result.code,
+          requestId: request.id,
+          correlationId,
+          timestamp: deps.clock.now().toISOString(),
+        },
+      }),
+      401,
+    );
+  }
+
+  const auth = await startSession(request, result.user, deps.clock.now());
+  if (flow) {
+    if (flow.tenantId !== result.user.tenantId) {
+      const error = new SsoError({
+        code: 'AADSTS50034',
+        check: 'password',
+        message: `The user account ${result.user.userPrincipalName} does not exist in the directory of this application.`,
+        adminAction: 'Sign in with an account of the tenant the application belongs to.',
+      });
+      return handleSsoFailure(deps, request, reply, error, {
+        tenant: null,
+        application: app,
+        user: result.user,
+        appIdentifier: flow.audience,
+        correlationId,
+        acsUrl: null,
+        requestId: null,
+        relayState: null,
+      });
+    }
+    return completeFlow(deps, request, reply, flow, { auth, user: result.user });
+  }
+  await recordSignIn(deps, request, {
+    tenantId: result.user.tenantId,
+    user: result.user,
+    application: null,
+    appDisplayName: portalApp,
+    result: 'success',
+    checkName: 'password',
+    correlationId,
+  });
+  return reply.redirect(returnTo, 303);
+}
+
+/** POST `/signout`: ends the SSO session. */
+export async function signOut(
+  _deps: Deps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
+  await endSession(request);
+  return reply.redirect('/signed-out', 303);
+}
+
+export async function signedOutPage(
+  _deps: Deps,
+  _request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
+  return sendPlainPage(
+    reply,
+    'You signed out of your account',
+    html`<section class="card"><p>You signed out of your account. It’s a good idea to close all browser windows.</p>
+<p><a href="/myapps">Sign in again</a></p></section>`,
+  );
+}
