@@ -1,0 +1,98 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Deps } from '../context.ts';
+import { currentUser, type PendingFlow, saveFlow } from '../signin/session-auth.ts';
+import { findTenantByKey } from '../tenants/tenants.repository.ts';
+import { AUTHN_REQUEST_CHECKS, MESSAGE_CHECKS } from './checks/index.ts';
+import { completeFlow, failureContextOf, handleSsoFailure } from './complete.ts';
+import { runChecks, type SsoContext } from './context.ts';
+import { handleLogoutRequest } from './logout.ts';
+import { SsoError } from './sso-error.ts';
+
+export function tenantNotFound(segment: string): SsoError {
+  return new SsoError({
+    code: 'AADSTS90015',
+    check: 'tenant',
+    message: `Tenant '${segment}' not found. Check to make sure you have the correct tenant ID and are signing into the correct directory.`,
+    adminAction: `The address names the tenant '${segment}', which is neither a tenant ID nor a verified domain. Copy the Login URL again from the application's Single sign-on page.`,
+    status: 404,
+  });
+}
+
+/**
+ * `/{tenant}/saml2`, GET (HTTP-Redirect) and POST (HTTP-POST): an AuthnRequest runs the named checks
+ * of `checks/index.ts`; then the signed-in user gets a response at once, anyone else the sign-in page
+ * (the request waits in the session as a PendingFlow). A LogoutRequest ends the session (`logout.ts`).
+ */
+export async function samlEndpoint(
+  deps: Deps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  binding: 'redirect' | 'post',
+): Promise<FastifyReply> {
+  const segment = (request.params as { tenant: string }).tenant;
+  const tenant = await findTenantByKey(deps.db, segment);
+  if (!tenant) {
+    return handleSsoFailure(deps, request, reply, tenantNotFound(segment), {
+      tenant: null,
+      application: null,
+      user: null,
+      appIdentifier: null,
+      correlationId: request.id,
+      acsUrl: null,
+      requestId: null,
+      relayState: null,
+    });
+  }
+  const signedIn = await currentUser(request, deps);
+  const here = signedIn && signedIn.user.tenantId === tenant.id ? signedIn : null;
+  const ctx: SsoContext = {
+    deps,
+    request,
+    tenant,
+    tenantSegment: segment,
+    binding,
+    correlationId: request.id,
+    auth: here?.auth ?? null,
+    message: null,
+    issuer: null,
+    authnRequest: null,
+    application: null,
+    acsUrl: null,
+    requestedNameIdFormat: null,
+    authnContextClassRef: null,
+    prompt: true,
+  };
+  try {
+    await runChecks(ctx, MESSAGE_CHECKS);
+    if (ctx.message?.kind === 'LogoutRequest') return await handleLogoutRequest(ctx, reply);
+    if (ctx.message?.kind !== 'AuthnRequest') {
+      throw new SsoError({
+        code: 'AADSTS75005',
+        check: 'parse',
+        message: 'The request is not a valid Saml2 protocol message.',
+        adminAction: `The application sent a ${ctx.message?.kind ?? 'message'} here; this endpoint accepts AuthnRequest and LogoutRequest.`,
+      });
+    }
+    await runChecks(ctx, AUTHN_REQUEST_CHECKS);
+  } catch (error) {
+    return handleSsoFailure(deps, request, reply, error, failureContextOf(ctx, here?.user ?? null));
+  }
+
+  const flow: PendingFlow = {
+    key: crypto.randomUUID(),
+    tenantId: tenant.id,
+    applicationId: ctx.application!.id,
+    audience: ctx.issuer!,
+    requestId: ctx.authnRequest!.id,
+    acsUrl: ctx.acsUrl!,
+    relayState: ctx.message.relayState,
+    requestedNameIdFormat: ctx.requestedNameIdFormat,
+    authnContextClassRef: ctx.authnContextClassRef!,
+    forceAuthn: ctx.authnRequest!.forceAuthn,
+    correlationId: ctx.correlationId,
+    createdAt: deps.clock.now().toISOString(),
+  };
+  if (!ctx.prompt && here) return completeFlow(deps, request, reply, flow, here);
+  await saveFlow(request, flow);
+  return reply.redirect(`/${encodeURIComponent(segment)}/login?flow=${flow.key}`, 303);
+}

@@ -1,0 +1,96 @@
+import { html } from '@federa/kit';
+import {
+  buildLogoutResponse,
+  encodeRedirect,
+  parseCertificate,
+  parseLogoutRequest,
+  SamlError,
+  verifyRedirectSignature,
+} from '@federa/saml';
+import type { FastifyReply } from 'fastify';
+import { findApplicationByIdentifier } from '../applications/applications.repository.ts';
+import { activeCredential } from '../certificates/certificates.service.ts';
+import { sendPlainPage } from '../http/pages.ts';
+import { endSession } from '../signin/session-auth.ts';
+import { idpAddresses, type SsoContext } from './context.ts';
+import { SsoError } from './sso-error.ts';
+
+/**
+ * SP-initiated single logout (SAML Profiles §4.4) at `/{tenant}/saml2`: a LogoutRequest from an
+ * application of the tenant (Issuer = one of its Identifiers; signature verified when the SP's
+ * certificate is known) ends this browser's IdP session; the LogoutResponse goes by HTTP-Redirect,
+ * signed, to the application's Logout URL (a page says "signed out" when it has none). Federa does not
+ * propagate the logout to the other applications the user signed in to.
+ */
+export async function handleLogoutRequest(ctx: SsoContext, reply: FastifyReply): Promise<FastifyReply> {
+  const { deps, tenant } = ctx;
+  const message = ctx.message!;
+  const issuer = ctx.issuer ?? '';
+  const app = await findApplicationByIdentifier(deps.db, tenant.id, issuer);
+  if (!app) {
+    throw new SsoError({
+      code: 'AADSTS700016',
+      check: 'known-application',
+      message: `Application with identifier '${issuer}' was not found in the directory '${tenant.name}'.`,
+      adminAction: `The logout request came from '${issuer}', which is not an Identifier of any application in this tenant.`,
+    });
+  }
+  ctx.application = app;
+  const keys = app.spSigningCertificates.map((c) => parseCertificate(c).publicKey);
+  const allowSha1 = app.signingAlgorithm === 'sha1';
+  const endpoints = [tenant.id, ...tenant.domains.map((d) => d.domain)].map(
+    (t) => `${deps.config.baseUrl}/${t}/saml2`,
+  );
+  let requestId: string;
+  try {
+    if (message.redirect?.signature && keys.length > 0)
+      verifyRedirectSignature(message.redirect, { keys, allowSha1 });
+    const parsed = parseLogoutRequest(message.xml, {
+      clock: deps.clock,
+      expectedIssuer: issuer,
+      keys: message.redirect ? undefined : keys,
+      allowSha1,
+    });
+    if (parsed.destination !== null && !endpoints.includes(parsed.destination)) {
+      throw new SamlError('DESTINATION_MISMATCH', 'The LogoutRequest was addressed to another endpoint.');
+    }
+    requestId = parsed.id;
+  } catch (error) {
+    if (!(error instanceof SamlError)) throw error;
+    throw new SsoError({
+      code: error.code.startsWith('SIGNATURE') ? 'AADSTS76021' : 'AADSTS75005',
+      check: 'logout-request',
+      message: 'The logout request is not a valid Saml2 protocol message.',
+      adminAction: `The logout request from ${app.displayName} was refused (${error.code}: ${error.message}).`,
+      detail: { samlError: error.code },
+    });
+  }
+
+  await endSession(ctx.request);
+  ctx.request.log.info({ app: app.id }, 'single logout: session ended');
+  if (!app.logoutUrl) {
+    return sendPlainPage(
+      reply,
+      'You signed out of your account',
+      html`<section class="card"><p>You signed out of your account. It’s a good idea to close all browser windows.</p></section>`,
+    );
+  }
+  const xml = buildLogoutResponse({
+    id: deps.random.id(),
+    inResponseTo: requestId,
+    issueInstant: deps.clock.now(),
+    issuer: idpAddresses(deps.config.baseUrl, tenant.id).entityId,
+    destination: app.logoutUrl,
+  });
+  const credential = await activeCredential(deps, app.id);
+  const location = encodeRedirect({
+    location: app.logoutUrl,
+    parameter: 'SAMLResponse',
+    xml,
+    relayState: message.relayState ?? undefined,
+    sign: credential
+      ? { privateKey: credential.privateKey, algorithm: allowSha1 ? 'rsa-sha1' : 'rsa-sha256' }
+      : undefined,
+  });
+  return reply.header('cache-control', 'no-store').redirect(location, 303);
+}
