@@ -1,0 +1,288 @@
+import { card, copyField, facts, field, hiddenCsrf, html, type SafeHtml } from '@federa/kit';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { listCertificates } from '../certificates/certificates.repository.ts';
+import type { Deps } from '../context.ts';
+import { attempt, formOf } from '../http/forms.ts';
+import { formatTime, textareaField } from '../http/inputs.ts';
+import { type AdminContext, done, requireAdmin } from '../portal/portal.ts';
+import { idpAddresses } from '../sso/context.ts';
+import { sendApplicationPage } from './application-page.ts';
+import type { Application } from './applications.repository.ts';
+import { requireApplication } from './applications.service.ts';
+import { claimUri, NAME_ID_FORMATS } from './claims.ts';
+import { findTemplate } from './gallery.ts';
+import { applySpMetadata, updateBasicSaml } from './sso-settings.service.ts';
+
+type Params = { id: string };
+
+function list(values: readonly string[]): SafeHtml {
+  return values.length === 0
+    ? html`<span class="empty">Required</span>`
+    : html`${values.map((v) => html`<div><code>${v}</code></div>`)}`;
+}
+
+/** GET `/portal/applications/:id/sso`: "Set up Single Sign-On with SAML", laid out as Entra does. */
+export async function ssoPage(deps: Deps, request: FastifyRequest, reply: FastifyReply) {
+  const admin = await requireAdmin(deps, request, reply);
+  if (!admin) return reply;
+  const app = await requireApplication(deps.db, admin.tenant.id, (request.params as Params).id);
+  const certificates = await listCertificates(deps.db, app.id);
+  const active = certificates.find((c) => c.isActive) ?? null;
+  const addresses = idpAddresses(deps.config.baseUrl, admin.tenant.id);
+  const base = `/portal/applications/${app.id}`;
+  const body = html`<p>Single sign-on method: <strong>SAML</strong>. The application signs users in with the SAML 2.0 protocol; Federa Directory answers as its identity provider.</p>
+${card(
+  '1. Basic SAML Configuration',
+  facts([
+    [
+      'Identifier (Entity ID)',
+      list(
+        app.identifiers.map((i) =>
+          i.isDefault && app.identifiers.length > 1 ? `${i.identifier} (default)` : i.identifier,
+        ),
+      ),
+    ],
+    [
+      'Reply URL (Assertion Consumer Service URL)',
+      list(
+        app.replyUrls.map(
+          (r) =>
+            `${r.url}${r.index !== null ? ` (index ${r.index})` : ''}${r.isDefault && app.replyUrls.length > 1 ? ' (default)' : ''}`,
+        ),
+      ),
+    ],
+    ['Sign on URL', app.signOnUrl ?? 'Optional'],
+    ['Relay State (Optional)', app.relayState ?? 'Optional'],
+    ['Logout Url (Optional)', app.logoutUrl ?? 'Optional'],
+  ]),
+  html`<a class="button secondary" href="${base}/sso/basic">Edit</a>`,
+)}
+${card(
+  '2. Attributes & Claims',
+  facts([
+    ...app.claims.map((c) => [c.name, c.source] as const),
+    [
+      'Unique User Identifier',
+      `${app.nameIdSource} (${NAME_ID_FORMATS.find((f) => f.value === app.nameIdFormat)?.label ?? app.nameIdFormat})`,
+    ] as const,
+  ]),
+  html`<a class="button secondary" href="${base}/sso/claims">Edit</a>`,
+)}
+${card(
+  '3. SAML Certificates',
+  html`<h3>Token signing certificate</h3>
+${facts([
+  ['Status', active ? 'Active' : 'No active certificate'],
+  ['Thumbprint', active ? html`<code>${active.thumbprint}</code>` : ''],
+  ['Expiration', active ? formatTime(active.expiresAt) : ''],
+  ['Notification Email', app.notificationEmails.join(', ')],
+])}
+${copyField('App Federation Metadata Url', 'metadata-url', addresses.metadataUrl(app.appId))}
+${
+  active
+    ? html`<p class="downloads">Certificate (Base64) <a href="${base}/certificates/${active.id}/download?format=base64">Download</a> ·
+Certificate (PEM) <a href="${base}/certificates/${active.id}/download?format=pem">Download</a> ·
+Certificate (Raw) <a href="${base}/certificates/${active.id}/download?format=raw">Download</a> ·
+Federation Metadata XML <a href="/${admin.tenant.id}/federationmetadata/2007-06/federationmetadata.xml?appid=${app.appId}&amp;download=1">Download</a></p>`
+    : null
+}`,
+  html`<a class="button secondary" href="${base}/certificates">Edit</a>`,
+)}
+${card(
+  `4. Set up ${app.displayName}`,
+  html`<p class="hint">Configure the application to link with Federa Directory.</p>
+${copyField('Login URL', 'login-url', addresses.ssoUrl)}
+${copyField('Microsoft Entra Identifier', 'idp-identifier', addresses.entityId)}
+${copyField('Logout URL', 'logout-url', addresses.ssoUrl)}`,
+)}
+${card(`5. Test single sign-on with ${app.displayName}`, html`<p><a class="button" href="${base}/test">Test</a></p>`)}`;
+  return sendApplicationPage(request, reply, admin, app, {
+    title: `${app.displayName} | SAML-based Sign-on`,
+    section: 'sso',
+    body,
+    crumb: 'Single sign-on',
+  });
+}
+
+function rowsOf<T>(items: readonly T[], blank: T, extra = 2): T[] {
+  return [...items, ...Array.from({ length: extra }, () => blank)];
+}
+
+function basicForm(
+  admin: AdminContext,
+  app: Application,
+  values: Record<string, string> | null,
+  errors: Record<string, string>,
+): SafeHtml {
+  const identifiers = values
+    ? Array.from({ length: Number(values.identifier_count ?? 0) }, (_, i) => values[`identifier_${i}`] ?? '')
+    : rowsOf(
+        app.identifiers.map((i) => i.identifier),
+        '',
+      );
+  const defaultIdentifier = values
+    ? Number(values.default_identifier ?? 0)
+    : Math.max(
+        0,
+        app.identifiers.findIndex((i) => i.isDefault),
+      );
+  const replies = values
+    ? Array.from({ length: Number(values.reply_count ?? 0) }, (_, i) => ({
+        url: values[`reply_url_${i}`] ?? '',
+        index: values[`reply_index_${i}`] ?? '',
+      }))
+    : rowsOf(
+        app.replyUrls.map((r) => ({ url: r.url, index: r.index === null ? '' : String(r.index) })),
+        { url: '', index: '' },
+      );
+  const defaultReply = values
+    ? Number(values.default_reply ?? 0)
+    : Math.max(
+        0,
+        app.replyUrls.findIndex((r) => r.isDefault),
+      );
+  const patterns = findTemplate(app.galleryTemplate)?.patterns ?? null;
+  const rowError = (key: string) =>
+    errors[key] ? html`<p class="error" id="e-${key}">${errors[key]}</p>` : null;
+  return html`<form method="post" action="/portal/applications/${app.id}/sso/basic" class="card" novalidate>
+${hiddenCsrf(admin.csrf)}
+<fieldset class="field"><legend>Identifier (Entity ID) <span class="req" aria-hidden="true">*</span></legend>
+<p class="hint">The unique ID that identifies the application to Federa Directory: the entity ID the application sends as Issuer.${patterns ? ` Pattern: ${patterns.identifier}` : ''}</p>
+<input type="hidden" name="identifier_count" value="${String(identifiers.length)}">
+<table><thead><tr><th scope="col">Identifier</th><th scope="col">Default</th></tr></thead><tbody>
+${identifiers.map(
+  (
+    value,
+    i,
+  ) => html`<tr><td><label class="visually-hidden" for="f-identifier_${i}">Identifier ${i + 1}</label><input id="f-identifier_${i}" name="identifier_${i}" value="${value}"${errors[`identifier_${i}`] ? html` aria-invalid="true" aria-describedby="e-identifier_${i}"` : null}>${rowError(`identifier_${i}`)}</td>
+<td><input type="radio" name="default_identifier" value="${String(i)}" aria-label="Default identifier ${i + 1}"${i === defaultIdentifier ? html` checked` : null}></td></tr>`,
+)}
+</tbody></table>${rowError('identifiers')}</fieldset>
+<fieldset class="field"><legend>Reply URL (Assertion Consumer Service URL) <span class="req" aria-hidden="true">*</span></legend>
+<p class="hint">Where the application expects the SAML response (HTTP-POST). https, except for localhost and 127.0.0.1.${patterns ? ` Pattern: ${patterns.replyUrl}` : ''}</p>
+<input type="hidden" name="reply_count" value="${String(replies.length)}">
+<table><thead><tr><th scope="col">Reply URL</th><th scope="col">Index</th><th scope="col">Default</th></tr></thead><tbody>
+${replies.map(
+  (
+    r,
+    i,
+  ) => html`<tr><td><label class="visually-hidden" for="f-reply_url_${i}">Reply URL ${i + 1}</label><input id="f-reply_url_${i}" name="reply_url_${i}" value="${r.url}"${errors[`reply_url_${i}`] ? html` aria-invalid="true" aria-describedby="e-reply_url_${i}"` : null}>${rowError(`reply_url_${i}`)}</td>
+<td><label class="visually-hidden" for="f-reply_index_${i}">Index ${i + 1}</label><input id="f-reply_index_${i}" name="reply_index_${i}" value="${r.index}" size="5" inputmode="numeric"${errors[`reply_index_${i}`] ? html` aria-invalid="true" aria-describedby="e-reply_index_${i}"` : null}>${rowError(`reply_index_${i}`)}</td>
+<td><input type="radio" name="default_reply" value="${String(i)}" aria-label="Default reply URL ${i + 1}"${i === defaultReply ? html` checked` : null}></td></tr>`,
+)}
+</tbody></table>${rowError('replyUrls')}</fieldset>
+${field({ label: 'Sign on URL (Optional)', name: 'signOnUrl', value: values?.signOnUrl ?? app.signOnUrl ?? '', hint: `Where SP-initiated sign-in starts (My Apps and Test open it).${patterns ? ` Pattern: ${patterns.signOnUrl}` : ''}`, error: errors.signOnUrl })}
+${field({ label: 'Relay State (Optional)', name: 'relayState', value: values?.relayState ?? app.relayState ?? '', hint: 'Sent with IdP-initiated responses: where the application goes after sign-in.', error: errors.relayState })}
+${field({ label: 'Logout Url (Optional)', name: 'logoutUrl', value: values?.logoutUrl ?? app.logoutUrl ?? '', hint: 'Where the LogoutResponse goes after single logout.', error: errors.logoutUrl })}
+<div class="actions"><button type="submit">Save</button> <a class="button secondary" href="/portal/applications/${app.id}/sso">Cancel</a></div>
+</form>
+<form method="post" action="/portal/applications/${app.id}/sso/metadata" class="card" novalidate>
+${hiddenCsrf(admin.csrf)}
+<h2>Upload metadata file</h2>
+${textareaField({ label: 'Service provider metadata XML', name: 'metadata', value: values?.metadata ?? '', hint: 'Paste the application’s SAML metadata: it fills in the Identifier, Reply URLs and Logout URL, and the certificate the application signs its requests with.', error: errors.metadata })}
+<div class="actions"><button type="submit" class="secondary">Add from metadata</button></div>
+</form>`;
+}
+
+export async function basicSamlPage(deps: Deps, request: FastifyRequest, reply: FastifyReply) {
+  const admin = await requireAdmin(deps, request, reply);
+  if (!admin) return reply;
+  const app = await requireApplication(deps.db, admin.tenant.id, (request.params as Params).id);
+  return sendApplicationPage(request, reply, admin, app, {
+    title: 'Basic SAML Configuration',
+    section: 'sso',
+    body: basicForm(admin, app, null, {}),
+    crumb: 'Basic SAML Configuration',
+  });
+}
+
+export async function basicSamlSubmit(deps: Deps, request: FastifyRequest, reply: FastifyReply) {
+  const admin = await requireAdmin(deps, request, reply);
+  if (!admin) return reply;
+  const app = await requireApplication(deps.db, admin.tenant.id, (request.params as Params).id);
+  const form = formOf(request);
+  const identifierCount = Math.min(Number(form.identifier_count ?? 0) || 0, 50);
+  const replyCount = Math.min(Number(form.reply_count ?? 0) || 0, 50);
+  const result = await attempt(() =>
+    updateBasicSaml(deps, admin.actor, admin.tenant.id, app.id, {
+      identifiers: Array.from({ length: identifierCount }, (_, i) => ({
+        identifier: form[`identifier_${i}`] ?? '',
+        isDefault: form.default_identifier === String(i),
+      })),
+      replyUrls: Array.from({ length: replyCount }, (_, i) => ({
+        url: form[`reply_url_${i}`] ?? '',
+        index: form[`reply_index_${i}`] ?? '',
+        isDefault: form.default_reply === String(i),
+      })),
+      signOnUrl: form.signOnUrl,
+      relayState: form.relayState,
+      logoutUrl: form.logoutUrl,
+    }),
+  );
+  if (!result.ok) {
+    return sendApplicationPage(request, reply, admin, app, {
+      title: 'Basic SAML Configuration',
+      section: 'sso',
+      body: basicForm(
+        admin,
+        app,
+        { ...form, identifier_count: String(identifierCount), reply_count: String(replyCount) },
+        result.errors,
+      ),
+      crumb: 'Basic SAML Configuration',
+      status: 400,
+    });
+  }
+  return done(request, reply, `/portal/applications/${app.id}/sso`, 'Saved the Basic SAML Configuration.');
+}
+
+export async function metadataUploadSubmit(deps: Deps, request: FastifyRequest, reply: FastifyReply) {
+  const admin = await requireAdmin(deps, request, reply);
+  if (!admin) return reply;
+  const app = await requireApplication(deps.db, admin.tenant.id, (request.params as Params).id);
+  const form = formOf(request);
+  const result = await attempt(() =>
+    applySpMetadata(deps, admin.actor, admin.tenant.id, app.id, form.metadata ?? ''),
+  );
+  if (!result.ok) {
+    return sendApplicationPage(request, reply, admin, app, {
+      title: 'Basic SAML Configuration',
+      section: 'sso',
+      body: basicForm(admin, app, null, result.errors),
+      crumb: 'Basic SAML Configuration',
+      status: 400,
+    });
+  }
+  return done(
+    request,
+    reply,
+    `/portal/applications/${app.id}/sso/basic`,
+    'Filled in from the metadata. Check the values, then Save if you change them.',
+  );
+}
+
+/** GET `/portal/applications/:id/test`: "Test single sign-on" as the current admin. */
+export async function testPage(deps: Deps, request: FastifyRequest, reply: FastifyReply) {
+  const admin = await requireAdmin(deps, request, reply);
+  if (!admin) return reply;
+  const app = await requireApplication(deps.db, admin.tenant.id, (request.params as Params).id);
+  const addresses = idpAddresses(deps.config.baseUrl, admin.tenant.id);
+  const body = html`${card(
+    `Test single sign-on with ${app.displayName}`,
+    html`<p>Sign in as the current user (${admin.user.userPrincipalName}). The result, and any error with what to change, appears in the application or on Federa Directory's error page, and in the <a href="/portal/sign-ins?app=${app.id}">sign-in logs</a>.</p>
+${
+  app.signOnUrl
+    ? html`<h3>SP initiated</h3><p>Opens the Sign on URL; the application sends its request to Federa Directory.</p><p><a class="button" href="${app.signOnUrl}">Test sign in (SP initiated)</a></p>`
+    : null
+}
+<h3>IdP initiated</h3><p>Federa Directory posts an unsolicited response to the default Reply URL${app.relayState ? ' with the Relay State' : ''}.</p>
+<p><a class="button${app.signOnUrl ? ' secondary' : ''}" href="${addresses.userAccessUrl(app.appId)}&amp;mode=idp">Test sign in (IdP initiated)</a></p>`,
+  )}
+${card('Claims the application will receive', facts([['NameID', app.nameIdSource], ...app.claims.map((c) => [claimUri(c), c.source] as const)]))}`;
+  return sendApplicationPage(request, reply, admin, app, {
+    title: `Test single sign-on with ${app.displayName}`,
+    section: 'sso',
+    body,
+    crumb: 'Test',
+  });
+}
