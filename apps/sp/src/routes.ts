@@ -1,12 +1,23 @@
 import type { FastifyInstance } from 'fastify';
 import * as accounts from './accounts/accounts.routes.ts';
+import { acs } from './acs/acs.routes.ts';
 import * as api from './api/api.routes.ts';
 import { attemptsPage } from './attempts/attempts.routes.ts';
 import { auditLogPage } from './audit/audit.routes.ts';
 import type { Context } from './context.ts';
+import * as link from './identities/link.routes.ts';
 import { outboxPage } from './mail/outbox.routes.ts';
 import * as organizations from './organizations/organizations.routes.ts';
 import * as authSettings from './providers/settings.routes.ts';
+import * as login from './sso/login.routes.ts';
+import * as logout from './sso/logout.ts';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** false: the kit's CSRF check is skipped (SAML endpoints receiving the IdP's cross-site POST). */
+    csrf?: boolean;
+  }
+}
 
 /**
  * Every route of Federa Workspace, in one place for an auditor. All POSTs carry the session's CSRF
@@ -35,6 +46,21 @@ export function registerRoutes(app: FastifyInstance, ctx: Context): void {
   app.post('/settings/:org/members/:userId/remove/', organizations.remove(ctx));
   app.get('/accept-invite/:token/', organizations.acceptInvitePage(ctx));
   app.post('/accept-invite/:token/', organizations.acceptInvite(ctx));
+
+  // SAML endpoints (paths are Sentry's)
+  app.get('/saml/metadata/:org/', login.spMetadata(ctx));
+  app.post('/saml/acs/:org/', { config: { csrf: false } }, acs(ctx));
+  app.get('/saml/sls/:org/', logout.slsRedirect(ctx));
+  app.post('/saml/sls/:org/', { config: { csrf: false } }, logout.slsPost(ctx));
+  app.get('/auth/login/:org/', login.organizationLoginPage(ctx));
+  app.post('/auth/login/:org/', login.startOrganizationLogin(ctx));
+
+  // Linking an SSO identity to an existing account once the account has proved itself
+  app.get('/auth/link/:org/', link.linkPage(ctx));
+  app.post('/auth/link/:org/password/', { config: signInLimit }, link.linkWithPassword(ctx));
+  app.post('/auth/link/:org/email/', { config: signInLimit }, link.linkByEmail(ctx));
+  app.get('/auth/link/confirm/:token/', link.confirmLinkPage(ctx));
+  app.post('/auth/link/confirm/:token/', link.confirmLink(ctx));
 
   // Organization auth settings (owners and managers)
   app.get('/settings/:org/auth/', authSettings.authPage(ctx));

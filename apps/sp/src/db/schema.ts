@@ -127,6 +127,12 @@ export interface PendingLinksTable {
   user_id: string;
   email: string;
   name: string;
+  /** The SAML subject, for the SSO session made once the account has proved itself. */
+  name_id: string;
+  name_id_format: string;
+  session_index: string | null;
+  session_expires_at: string;
+  next_path: string;
   email_token_hash: string | null;
   created_at: string;
   expires_at: string;

@@ -343,7 +343,10 @@ export async function updateProviderMapping(
   });
 }
 
-/** Turns SSO off: the provider and every identity linked through it are deleted (as Sentry does). */
+/**
+ * Turns SSO off: the provider and every identity linked through it are deleted (as Sentry does).
+ * Sessions already signed in through it run to their end (the admin who disables it stays signed in).
+ */
 export async function disableProvider(
   deps: Pick<ProviderDeps, 'db' | 'clock'>,
   input: { organizationId: string; actorUserId: string },
@@ -352,12 +355,6 @@ export async function disableProvider(
     const provider = await findProviderByOrganization(trx, input.organizationId);
     if (!provider) return;
     await deleteProvider(trx, provider.id);
-    await trx
-      .updateTable('sso_sessions')
-      .set({ ended_at: nowIso(deps.clock) })
-      .where('provider_id', '=', provider.id)
-      .where('ended_at', 'is', null)
-      .execute();
     await recordAudit(trx, deps.clock, {
       organizationId: input.organizationId,
       actorUserId: input.actorUserId,

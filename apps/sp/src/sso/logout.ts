@@ -1,13 +1,233 @@
-import type { Session } from '@federa/kit';
-import type { FastifyRequest } from 'fastify';
-import type { Context } from '../context.ts';
+import { card, getSession, html, type Session } from '@federa/kit';
+import {
+  BINDING,
+  buildLogoutRequest,
+  buildLogoutResponse,
+  decodePost,
+  decodeRedirect,
+  encodeRedirect,
+  parseLogoutRequest,
+  parseLogoutResponse,
+  rawQuery,
+  SamlError,
+  verifyRedirectSignature,
+} from '@federa/saml';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { type Context, nowIso } from '../context.ts';
+import { notFound, SpError } from '../errors.ts';
+import { findOrganizationBySlug } from '../organizations/organizations.repository.ts';
+import {
+  certificatesOf,
+  findProviderByOrganization,
+  type Provider,
+} from '../providers/providers.repository.ts';
+import { liveSsoSession, setFlash } from '../web/auth-state.ts';
+import { sendPage } from '../web/page.ts';
+import { endSsoSession, endSsoSessions } from './sso-sessions.repository.ts';
+import { sendPostForm } from './start.ts';
+import { spUrls } from './urls.ts';
 
-/** Filled in with the SAML endpoints: returns the IdP URL to send the browser to, or null. */
+// Single logout (SAML Profiles §4.4), front channel. The IdP's LogoutRequest ends the SSO sessions it
+// names (and with them any browser session that rests on them); ours, where the organization turned
+// it on, tells the IdP when a person signs out here.
+
+/**
+ * On sign-out: if this browser's session rests on an SSO session of an organization with single
+ * logout on and an HTTP-Redirect logout URL, ends it locally and returns the IdP URL carrying our
+ * LogoutRequest; else null (a local sign-out). The browser session is replaced by one that only
+ * remembers the request, to match the IdP's LogoutResponse.
+ */
 export async function startSingleLogout(
-  _request: FastifyRequest,
-  _ctx: Context,
-  _session: Session,
-  _userId: string,
+  request: FastifyRequest,
+  ctx: Context,
+  session: Session,
+  userId: string,
 ): Promise<string | null> {
+  const ssoByOrg = session.get<Record<string, string>>('sso') ?? {};
+  for (const [organizationId, ssoSessionId] of Object.entries(ssoByOrg)) {
+    const live = await liveSsoSession(ctx, ssoSessionId, userId);
+    const provider = live ? await findProviderByOrganization(ctx.db, organizationId) : null;
+    if (!live || !provider?.singleLogout || !provider.sloUrl || provider.sloBinding !== BINDING.redirect)
+      continue;
+    const org = await ctx.db
+      .selectFrom('organizations')
+      .select('slug')
+      .where('id', '=', organizationId)
+      .executeTakeFirst();
+    if (!org) continue;
+    const session_ = await ctx.db
+      .selectFrom('sso_sessions')
+      .select(['name_id_format'])
+      .where('id', '=', ssoSessionId)
+      .executeTakeFirst();
+    const id = ctx.random.id();
+    const xml = buildLogoutRequest({
+      id,
+      issueInstant: ctx.clock.now(),
+      issuer: spUrls(ctx.config.baseUrl, org.slug).entityId,
+      destination: provider.sloUrl,
+      nameId: { value: live.nameId, format: session_?.name_id_format ?? null },
+      sessionIndexes: live.sessionIndex ? [live.sessionIndex] : [],
+    });
+    await endSsoSession(ctx.db, ssoSessionId, nowIso(ctx.clock));
+    session.data = {};
+    session.regenerate();
+    session.set('pendingLogout', { id, organizationId });
+    request.log.info({ organizationId }, 'single logout started');
+    return encodeRedirect({ location: provider.sloUrl, parameter: 'SAMLRequest', xml });
+  }
   return null;
+}
+
+async function organizationAndProvider(
+  ctx: Context,
+  slug: string,
+): Promise<{ organizationId: string; provider: Provider }> {
+  const organization = await findOrganizationBySlug(ctx.db, slug);
+  if (!organization) throw notFound('organization');
+  const provider = await findProviderByOrganization(ctx.db, organization.id);
+  if (!provider)
+    throw new SpError('sso_not_configured', 404, 'This organization does not use single sign-on.');
+  return { organizationId: organization.id, provider };
+}
+
+function signedOutPage(request: FastifyRequest, reply: FastifyReply, ctx: Context) {
+  return sendPage(request, reply, ctx, {
+    title: 'Signed out',
+    body: card(
+      null,
+      html`<p role="status">You are signed out.</p><div class="actions"><a class="button" href="/">Home</a></div>`,
+    ),
+  });
+}
+
+/** Ends the browser session when it rests on the organization's SSO session (or drops that organization from it). */
+function forgetOrganization(session: Session, organizationId: string): void {
+  const sso = session.get<Record<string, string>>('sso') ?? {};
+  const id = sso[organizationId];
+  if (!id) return;
+  if (session.get<string>('viaSso') === id) {
+    session.destroy();
+    return;
+  }
+  delete sso[organizationId];
+  session.set('sso', sso);
+}
+
+async function answerLogoutRequest(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  ctx: Context,
+  slug: string,
+  logout: { id: string; nameId: string; sessionIndexes: string[] },
+  organizationId: string,
+  provider: Provider,
+) {
+  await endSsoSessions(ctx.db, {
+    organizationId,
+    nameId: logout.nameId,
+    sessionIndexes: logout.sessionIndexes,
+    at: nowIso(ctx.clock),
+  });
+  forgetOrganization(await getSession(request), organizationId);
+  request.log.info({ organization: slug }, 'IdP single logout');
+  if (!provider.sloUrl) return signedOutPage(request, reply, ctx);
+  const xml = buildLogoutResponse({
+    id: ctx.random.id(),
+    inResponseTo: logout.id,
+    issueInstant: ctx.clock.now(),
+    issuer: spUrls(ctx.config.baseUrl, slug).entityId,
+    destination: provider.sloUrl,
+  });
+  if (provider.sloBinding === BINDING.post)
+    return sendPostForm(reply, { action: provider.sloUrl, parameter: 'SAMLResponse', xml });
+  return reply
+    .status(303)
+    .header('location', encodeRedirect({ location: provider.sloUrl, parameter: 'SAMLResponse', xml }))
+    .send();
+}
+
+/** GET /saml/sls/{org}/: HTTP-Redirect LogoutRequest from the IdP, or its LogoutResponse to ours. */
+export function slsRedirect(ctx: Context) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const { org } = request.params as { org: string };
+    const { organizationId, provider } = await organizationAndProvider(ctx, org);
+    const sls = spUrls(ctx.config.baseUrl, org).sls;
+    try {
+      const decoded = decodeRedirect(rawQuery(request.url));
+      const keys = certificatesOf(provider).map((c) => c.publicKey);
+      // A signed message must verify with the IdP's keys; Entra sends its logout requests unsigned,
+      // and the worst an unsigned one can do is sign someone out.
+      if (decoded.signature) verifyRedirectSignature(decoded, { keys });
+      if (decoded.parameter === 'SAMLRequest') {
+        const logout = parseLogoutRequest(decoded.xml, {
+          clock: ctx.clock,
+          expectedIssuer: provider.entityId,
+          expectedDestination: sls,
+        });
+        return answerLogoutRequest(
+          request,
+          reply,
+          ctx,
+          org,
+          { id: logout.id, nameId: logout.nameId.value, sessionIndexes: logout.sessionIndexes },
+          organizationId,
+          provider,
+        );
+      }
+      const session = await getSession(request);
+      const pending = session.get<{ id: string; organizationId: string }>('pendingLogout');
+      session.set('pendingLogout', undefined);
+      if (pending && pending.organizationId === organizationId) {
+        parseLogoutResponse(decoded.xml, {
+          clock: ctx.clock,
+          expectedIssuer: provider.entityId,
+          expectedInResponseTo: pending.id,
+          expectedDestination: sls,
+        });
+      }
+      setFlash(session, 'success', 'You are signed out here and at your identity provider.');
+      return reply.status(303).header('location', '/').send();
+    } catch (error) {
+      if (!(error instanceof SamlError)) throw error;
+      request.log.warn({ code: error.code, organization: org }, 'logout message refused');
+      throw new SpError(
+        'sso_start_failed',
+        400,
+        `The logout message could not be accepted (${error.code}). You may still be signed in: sign out from the Workspace menu.`,
+      );
+    }
+  };
+}
+
+/** POST /saml/sls/{org}/: HTTP-POST LogoutRequest (cross-site: no CSRF token, and no session cookie). */
+export function slsPost(ctx: Context) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const { org } = request.params as { org: string };
+    const { organizationId, provider } = await organizationAndProvider(ctx, org);
+    const body = request.body as Record<string, unknown> | undefined;
+    try {
+      if (typeof body?.SAMLRequest !== 'string') throw new SamlError('BINDING_INVALID', 'No SAMLRequest.');
+      const xml = decodePost(body.SAMLRequest, { maxEncodedBytes: 64 * 1024 });
+      const logout = parseLogoutRequest(xml, {
+        clock: ctx.clock,
+        expectedIssuer: provider.entityId,
+        expectedDestination: spUrls(ctx.config.baseUrl, org).sls,
+        keys: certificatesOf(provider).map((c) => c.publicKey),
+      });
+      return answerLogoutRequest(
+        request,
+        reply,
+        ctx,
+        org,
+        { id: logout.id, nameId: logout.nameId.value, sessionIndexes: logout.sessionIndexes },
+        organizationId,
+        provider,
+      );
+    } catch (error) {
+      if (!(error instanceof SamlError)) throw error;
+      request.log.warn({ code: error.code, organization: org }, 'logout message refused');
+      throw new SpError('sso_start_failed', 400, `The logout message could not be accepted (${error.code}).`);
+    }
+  };
 }

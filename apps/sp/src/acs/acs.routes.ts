@@ -1,0 +1,45 @@
+import { getSession } from '@federa/kit';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Context } from '../context.ts';
+import { setFlash, signInSession } from '../web/auth-state.ts';
+import { seeOther, sendPage } from '../web/page.ts';
+import { failureBody } from './failure.pages.ts';
+import { runAcs } from './pipeline.ts';
+
+/** POST /saml/acs/{org}/: the IdP's cross-site POST (no CSRF token; see sso/browser-binding.ts). */
+export function acs(ctx: Context) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const { org } = request.params as { org: string };
+    const result = await runAcs({ ctx, request, slug: org });
+    const metrics = request.server.metrics;
+    if (!result.ok) {
+      metrics?.signIns.inc({ result: 'failure', code: result.refusal.code });
+      return sendPage(request, reply, ctx, {
+        title: 'Sign-in failed',
+        status: result.refusal.code === 'ORGANIZATION_NOT_FOUND' ? 404 : 400,
+        body: failureBody({
+          slug: org,
+          code: result.refusal.code,
+          reference: request.id,
+          at: ctx.clock.now().toISOString(),
+        }),
+      });
+    }
+    metrics?.signIns.inc({ result: 'success', code: '' });
+    const session = await getSession(request);
+    const outcome = result.outcome;
+    if (outcome.kind === 'link-required') {
+      session.data = {};
+      session.regenerate();
+      session.set('pendingLink', outcome.pendingLinkId);
+      return seeOther(reply, `/auth/link/${org}/`);
+    }
+    signInSession(session, outcome.userId, {
+      organizationId: outcome.organizationId,
+      ssoSessionId: outcome.ssoSessionId,
+    });
+    if (outcome.activated)
+      setFlash(session, 'success', 'Single sign-on works and is now active for this organization.');
+    return seeOther(reply, outcome.nextPath);
+  };
+}

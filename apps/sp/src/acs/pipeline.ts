@@ -1,0 +1,95 @@
+import { SamlError } from '@federa/saml';
+import { recordAttempt } from '../attempts/attempts.repository.ts';
+import { nowIso } from '../context.ts';
+import { MappingError } from '../providers/attribute-mapping.ts';
+import { loadBrowserBinding } from './checks/browser-binding.ts';
+import { consumeAndSignIn } from './checks/consume-and-sign-in.ts';
+import { decodePostedResponse } from './checks/decode-post.ts';
+import { mapAttributes } from './checks/map-attributes.ts';
+import { organizationHasSso } from './checks/organization.ts';
+import { checkSetupState } from './checks/setup-state.ts';
+import { validateSamlResponse } from './checks/validate-response.ts';
+import { type AcsCheck, AcsFailure, type AcsOutcome, type AcsState } from './state.ts';
+
+/** The assertion consumer service, as the named checks it runs, in order. */
+export const ACS_CHECKS: readonly AcsCheck[] = [
+  organizationHasSso,
+  decodePostedResponse,
+  loadBrowserBinding,
+  validateSamlResponse,
+  checkSetupState,
+  mapAttributes,
+  consumeAndSignIn,
+];
+
+export interface AcsRefusal {
+  check: string;
+  code: string;
+  /** The check's own words (for the admins' attempt log; never shown to the browser). */
+  message: string;
+  detail: Record<string, unknown> | null;
+}
+
+export type AcsResult = { ok: true; outcome: AcsOutcome } | { ok: false; refusal: AcsRefusal };
+
+function refusalOf(check: string, error: unknown): AcsRefusal | null {
+  if (error instanceof SamlError || error instanceof AcsFailure || error instanceof MappingError) {
+    return {
+      check,
+      code: error.code,
+      message: error.message,
+      detail: (error.detail as Record<string, unknown> | undefined) ?? null,
+    };
+  }
+  return null;
+}
+
+/**
+ * Runs the checks; every attempt is logged in `sso_attempts` under the request's correlation id (the
+ * reference the browser is shown), with the failing check's name and error code — never the SAML
+ * message itself.
+ */
+export async function runAcs(state: AcsState): Promise<AcsResult> {
+  const { ctx, request } = state;
+  let current = ACS_CHECKS[0]!.name;
+  const log = (outcome: 'success' | 'failure', refusal: AcsRefusal | null) =>
+    recordAttempt(ctx.db, {
+      id: request.id,
+      organizationId: state.organization?.id ?? null,
+      organizationSlug: state.slug.slice(0, 100),
+      createdAt: nowIso(ctx.clock),
+      outcome,
+      checkName: refusal?.check ?? current,
+      errorCode: refusal?.code ?? null,
+      message: refusal?.message ?? null,
+      detail: refusal?.detail ?? null,
+      idpUserId: state.identity?.idpUserId ?? null,
+      userId: state.outcome?.kind === 'signed-in' ? state.outcome.userId : null,
+    });
+  try {
+    for (const check of ACS_CHECKS) {
+      current = check.name;
+      await check.run(state);
+    }
+  } catch (error) {
+    const refusal = refusalOf(current, error);
+    if (!refusal) {
+      await log('failure', {
+        check: current,
+        code: 'INTERNAL_ERROR',
+        message: 'An unexpected error; see the server log.',
+        detail: null,
+      }).catch(() => {});
+      throw error;
+    }
+    request.log.warn(
+      { check: refusal.check, code: refusal.code, organization: state.slug },
+      'SSO sign-in refused',
+    );
+    await log('failure', refusal);
+    return { ok: false, refusal };
+  }
+  await log('success', null);
+  request.log.info({ organization: state.slug, outcome: state.outcome!.kind }, 'SSO sign-in accepted');
+  return { ok: true, outcome: state.outcome! };
+}

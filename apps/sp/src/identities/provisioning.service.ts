@@ -1,0 +1,149 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '@federa/saml';
+import { findUserByEmail, insertUser } from '../accounts/accounts.repository.ts';
+import { recordAudit } from '../audit/audit.repository.ts';
+import { addSeconds, nowIso } from '../context.ts';
+import type { Db } from '../db/db.ts';
+import {
+  findMembership,
+  insertMembership,
+  type Organization,
+} from '../organizations/organizations.repository.ts';
+import type { MappedIdentity } from '../providers/attribute-mapping.ts';
+import type { Provider } from '../providers/providers.repository.ts';
+import {
+  findIdentity,
+  findIdentityOfUser,
+  insertIdentity,
+  insertPendingLink,
+  touchIdentity,
+} from './identities.repository.ts';
+
+// Just-in-time provisioning and linking (security baseline 9). Identities are keyed by (the
+// organization's provider, the IdP user id), never by email: an IdP asserting an email proves nothing
+// about the Workspace account that has that email, so such an account must prove itself (its password,
+// or a link emailed to it) before the identity is linked to it.
+
+export type Resolution =
+  /** A known identity, the setup admin, or a person created just now. */
+  | { kind: 'user'; userId: string; created: boolean }
+  /** An account with this email exists and must prove itself first. */
+  | { kind: 'link-required'; pendingLinkId: string };
+
+export class IdentityConflict extends Error {
+  readonly code = 'IDENTITY_CONFLICT';
+}
+
+const LINK_SECONDS = 30 * 60;
+
+export interface Subject {
+  nameId: string;
+  nameIdFormat: string;
+  sessionIndex: string | null;
+  sessionExpiresAt: string;
+  nextPath: string;
+}
+
+async function ensureMember(
+  trx: Db,
+  clock: Clock,
+  organization: Organization,
+  provider: Provider,
+  userId: string,
+  email: string,
+): Promise<void> {
+  if (await findMembership(trx, organization.id, userId)) return;
+  await insertMembership(trx, {
+    id: randomUUID(),
+    organizationId: organization.id,
+    userId,
+    role: provider.defaultRole,
+    createdAt: nowIso(clock),
+  });
+  await recordAudit(trx, clock, {
+    organizationId: organization.id,
+    actorUserId: null,
+    action: 'member.added-by-jit',
+    detail: { email, role: provider.defaultRole },
+  });
+}
+
+/** Runs inside the ACS transaction. */
+export async function resolveIdentity(
+  trx: Db,
+  clock: Clock,
+  input: {
+    organization: Organization;
+    provider: Provider;
+    mapped: MappedIdentity;
+    subject: Subject;
+    /** The owner or manager who started "Test and finish setup" in this browser. */
+    setupUserId: string | null;
+  },
+): Promise<Resolution> {
+  const { organization, provider, mapped } = input;
+  const now = nowIso(clock);
+  const known = await findIdentity(trx, provider.id, mapped.idpUserId);
+  if (known) {
+    await touchIdentity(trx, known.id, mapped.email, now);
+    await ensureMember(trx, clock, organization, provider, known.userId, mapped.email);
+    return { kind: 'user', userId: known.userId, created: false };
+  }
+  if (input.setupUserId) {
+    // The admin finishing setup signed in to the Workspace (password) and to the IdP in this browser.
+    if (await findIdentityOfUser(trx, provider.id, input.setupUserId)) {
+      throw new IdentityConflict(
+        'Your account is already linked to another identity of this identity provider.',
+      );
+    }
+    await insertIdentity(trx, {
+      id: randomUUID(),
+      providerId: provider.id,
+      idpUserId: mapped.idpUserId,
+      userId: input.setupUserId,
+      email: mapped.email,
+      at: now,
+    });
+    await recordAudit(trx, clock, {
+      organizationId: organization.id,
+      actorUserId: input.setupUserId,
+      action: 'identity.linked',
+      detail: { idpUserId: mapped.idpUserId, email: mapped.email, via: 'setup sign-in' },
+    });
+    return { kind: 'user', userId: input.setupUserId, created: false };
+  }
+  const existing = await findUserByEmail(trx, mapped.email);
+  if (existing) {
+    const pendingLinkId = randomUUID();
+    await insertPendingLink(trx, {
+      id: pendingLinkId,
+      organizationId: organization.id,
+      providerId: provider.id,
+      idpUserId: mapped.idpUserId,
+      userId: existing.id,
+      email: mapped.email,
+      name: mapped.name,
+      ...input.subject,
+      createdAt: now,
+      expiresAt: addSeconds(clock.now(), LINK_SECONDS).toISOString(),
+    });
+    return { kind: 'link-required', pendingLinkId };
+  }
+  const user = await insertUser(trx, {
+    id: randomUUID(),
+    email: mapped.email,
+    name: mapped.name,
+    passwordHash: null,
+    createdAt: now,
+  });
+  await insertIdentity(trx, {
+    id: randomUUID(),
+    providerId: provider.id,
+    idpUserId: mapped.idpUserId,
+    userId: user.id,
+    email: mapped.email,
+    at: now,
+  });
+  await ensureMember(trx, clock, organization, provider, user.id, mapped.email);
+  return { kind: 'user', userId: user.id, created: true };
+}

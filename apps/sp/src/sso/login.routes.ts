@@ -1,0 +1,107 @@
+import { card, csrfToken, hiddenCsrf, html } from '@federa/kit';
+import { buildSpMetadata, NAMEID_FORMAT } from '@federa/saml';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { signInForm } from '../accounts/accounts.pages.ts';
+import type { Context } from '../context.ts';
+import { notFound, SpError } from '../errors.ts';
+import { findOrganizationBySlug } from '../organizations/organizations.repository.ts';
+import { findProviderByOrganization, PROVIDER_LABEL } from '../providers/providers.repository.ts';
+import { text } from '../validation.ts';
+import { currentUser } from '../web/auth-state.ts';
+import { sendPage } from '../web/page.ts';
+import { safeNextPath } from '../web/safe-path.ts';
+import { startSso } from './start.ts';
+import { spUrls } from './urls.ts';
+
+type Handler = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+
+function nextOf(request: FastifyRequest, ctx: Context, slug: string): string {
+  const raw = text(request.body, 'next') || (request.query as Record<string, string | undefined>).next;
+  return safeNextPath(raw, ctx.config.baseUrl) ?? `/organizations/${slug}/`;
+}
+
+/**
+ * GET /auth/login/{org}/: the organization's login page. With active SSO it offers the IdP (one button,
+ * which starts SP-initiated SSO by POST so that no other site can start a sign-in in this browser);
+ * without it, email and password.
+ */
+export function organizationLoginPage(ctx: Context): Handler {
+  return async (request, reply) => {
+    const { org } = request.params as { org: string };
+    const organization = await findOrganizationBySlug(ctx.db, org);
+    if (!organization) throw notFound('organization');
+    const provider = await findProviderByOrganization(ctx.db, organization.id);
+    const next = nextOf(request, ctx, org);
+    const csrf = await csrfToken(request);
+    const user = await currentUser(request, ctx);
+    const sso = provider?.status === 'active';
+    const ssoCard = sso
+      ? card(
+          null,
+          html`<p>${organization.name} signs in with ${PROVIDER_LABEL[provider!.kind]}.${provider!.requireSso ? ' Its members must use it.' : ''}</p>
+<form method="post" action="/auth/login/${org}/">${hiddenCsrf(csrf)}<input type="hidden" name="next" value="${next}">
+<div class="actions"><button type="submit">Continue with ${PROVIDER_LABEL[provider!.kind]}</button></div></form>`,
+        )
+      : null;
+    const passwordCard = user
+      ? null
+      : signInForm({
+          csrf,
+          next,
+          email: '',
+          errors: {},
+          heading: sso ? 'Or sign in with email and password' : 'Sign in with email and password',
+        });
+    return sendPage(request, reply, ctx, {
+      title: `Sign in to ${organization.name}`,
+      body: html`${ssoCard}${passwordCard}${user && !sso ? card(null, html`<p>You are signed in as ${user.email}. <a href="${next}">Continue</a>.</p>`) : null}`,
+    });
+  };
+}
+
+/** POST /auth/login/{org}/: starts SP-initiated SSO. */
+export function startOrganizationLogin(ctx: Context): Handler {
+  return async (request, reply) => {
+    const { org } = request.params as { org: string };
+    const organization = await findOrganizationBySlug(ctx.db, org);
+    if (!organization) throw notFound('organization');
+    const provider = await findProviderByOrganization(ctx.db, organization.id);
+    if (!provider || provider.status !== 'active') {
+      throw new SpError(
+        'sso_not_configured',
+        409,
+        'This organization does not sign in with single sign-on. Sign in with email and password.',
+      );
+    }
+    const user = await currentUser(request, ctx);
+    return startSso(request, reply, ctx, {
+      organization,
+      provider,
+      purpose: 'login',
+      userId: user?.id ?? null,
+      nextPath: nextOf(request, ctx, org),
+    });
+  };
+}
+
+/** GET /saml/metadata/{org}/: this organization's SP metadata; its URL is also the SP entity ID. */
+export function spMetadata(ctx: Context): Handler {
+  return async (request, reply) => {
+    const { org } = request.params as { org: string };
+    const organization = await findOrganizationBySlug(ctx.db, org);
+    if (!organization) throw notFound('organization');
+    const urls = spUrls(ctx.config.baseUrl, org);
+    const xml = buildSpMetadata({
+      entityId: urls.entityId,
+      acs: [{ location: urls.acs, index: 0, isDefault: true }],
+      slo: [{ location: urls.sls }],
+      nameIdFormats: [NAMEID_FORMAT.emailAddress, NAMEID_FORMAT.persistent],
+      authnRequestsSigned: false,
+      wantAssertionsSigned: false,
+    });
+    return reply
+      .type('application/samlmetadata+xml; charset=utf-8')
+      .header('cache-control', 'public, max-age=300')
+      .send(`<?xml version="1.0" encoding="UTF-8"?>\n${xml}`);
+  };
+}
