@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { DIALECTS } from '../../../test/support/databases.ts';
+import { PASSWORD, signedUp, startApp } from './support/app.ts';
+import { location } from './support/browser.ts';
+import { TestIdp, type TestUser } from './support/idp.ts';
+import { ssoOrganization, ssoSignIn } from './support/sso.ts';
+
+// Someone whose IdP asserts the email of an existing Workspace account (an attacker's own IdP, or a
+// careless one) must not get into that account.
+const IMPOSTOR: TestUser = {
+  objectId: 'e7777777-7777-4777-8777-777777777777',
+  email: 'victim@example.test',
+  givenName: 'Not',
+  surname: 'Victim',
+};
+
+async function identityCount(t: Awaited<ReturnType<typeof startApp>>): Promise<number> {
+  const rows = await t.ctx.db
+    .selectFrom('identities')
+    .innerJoin('users', 'users.id', 'identities.user_id')
+    .select('users.email')
+    .where('users.email', '=', 'victim@example.test')
+    .execute();
+  return rows.length;
+}
+
+for (const dialect of DIALECTS) {
+  describe(`JIT linking on ${dialect}`, () => {
+    test('never links an identity to an existing account by email alone; links after the password proves it', async () => {
+      const t = await startApp(dialect);
+      const idp = await TestIdp.create();
+      const owner = await ssoOrganization(t, 'acme', idp);
+      const victim = await signedUp(t, 'victim@example.test', 'Victim');
+      const victimId = (await victim.get('/api/0/users/me/')).json().id as string;
+
+      const attacker = t.browser();
+      const acs = await ssoSignIn(attacker, t, idp, 'acme', IMPOSTOR);
+      assert.equal(acs.statusCode, 303);
+      assert.equal(location(acs), '/auth/link/acme/');
+      assert.equal((await attacker.get('/api/0/users/me/')).statusCode, 401, 'not signed in as the victim');
+      assert.equal(await identityCount(t), 0, 'not linked');
+      assert.doesNotMatch(
+        (await owner.get('/organizations/acme/')).body,
+        /victim@example\.test/,
+        'not made a member',
+      );
+
+      const page = await attacker.get('/auth/link/acme/');
+      assert.match(page.body, /must prove it is yours/);
+      const guess = await attacker.post('/auth/link/acme/password/', {
+        email: 'victim@example.test',
+        password: 'wrong password',
+      });
+      assert.equal(guess.statusCode, 400);
+      assert.equal(await identityCount(t), 0);
+      assert.equal((await attacker.get('/api/0/users/me/')).statusCode, 401);
+
+      // The real owner of the account, through the same flow, proves it with the password.
+      const person = t.browser();
+      await ssoSignIn(person, t, idp, 'acme', IMPOSTOR);
+      await person.get('/auth/link/acme/');
+      const linked = await person.post('/auth/link/acme/password/', {
+        email: 'victim@example.test',
+        password: PASSWORD,
+      });
+      assert.equal(linked.statusCode, 303);
+      assert.equal(location(linked), '/organizations/acme/');
+      assert.equal((await person.get('/api/0/users/me/')).json().id, victimId);
+      assert.equal(await identityCount(t), 1);
+      assert.match((await owner.get('/settings/acme/audit-log/')).body, /data-action="identity.linked"/);
+
+      // From now on the linked identity signs straight in.
+      const later = t.browser();
+      const direct = await ssoSignIn(later, t, idp, 'acme', IMPOSTOR);
+      assert.equal(location(direct), '/organizations/acme/');
+      assert.equal((await later.get('/api/0/users/me/')).json().id, victimId);
+      await t.close();
+    });
+
+    test('links after the one-time link emailed to the account is confirmed, and only once', async () => {
+      const t = await startApp(dialect);
+      const idp = await TestIdp.create();
+      await ssoOrganization(t, 'acme', idp);
+      const victim = await signedUp(t, 'victim@example.test', 'Victim');
+      const browser = t.browser();
+      await ssoSignIn(browser, t, idp, 'acme', IMPOSTOR);
+      await browser.get('/auth/link/acme/');
+      const sent = await browser.post('/auth/link/acme/email/');
+      assert.match(sent.body, /We sent a one-time link to victim@example\.test/);
+      assert.equal(await identityCount(t), 0);
+
+      const outbox = await victim.get('/dev/outbox/');
+      const url = /http:\/\/localhost:5000(\/auth\/link\/confirm\/[A-Za-z0-9_-]+\/)/.exec(outbox.body)?.[1];
+      assert.ok(url, 'the link is in the account owner’s mail');
+      const confirm = await victim.get(url);
+      assert.match(confirm.body, /Confirm and link/);
+      assert.equal(await identityCount(t), 0, 'opening the link does not link');
+      const done = await victim.post(url);
+      assert.equal(done.statusCode, 200);
+      assert.equal(await identityCount(t), 1);
+      assert.equal((await victim.post(url)).statusCode, 404, 'single use');
+      await t.close();
+    });
+  });
+}
