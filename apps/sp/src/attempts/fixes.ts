@@ -24,6 +24,8 @@ export function fixFor(code: string | null, detail: Detail, message: string | nu
     case 'SIGNATURE_KEY_UNTRUSTED':
     case 'SIGNATURE_INVALID':
       return 'The response was not signed by a certificate configured here. If the IdP rolled its certificate over, press “Refresh metadata” (or paste the new certificate).';
+    case 'SIGNATURE_ALGORITHM_FORBIDDEN':
+      return 'The IdP signs with an algorithm this service does not accept (SHA-1 or weaker). Set the IdP to sign with RSA-SHA256.';
     case 'SIGNATURE_MISSING':
       return 'The IdP sent an unsigned response. Set the IdP to sign the SAML assertion (in Entra: Signing Option “Sign SAML assertion”).';
     case 'UNSOLICITED_NOT_ALLOWED':

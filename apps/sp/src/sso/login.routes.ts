@@ -97,7 +97,9 @@ export function spMetadata(ctx: Context): Handler {
       slo: [{ location: urls.sls }],
       nameIdFormats: [NAMEID_FORMAT.emailAddress, NAMEID_FORMAT.persistent],
       authnRequestsSigned: false,
-      wantAssertionsSigned: false,
+      // Both a signed assertion and a signed response are accepted; asking for the former is what
+      // IdPs (samlify, Entra's default) act on.
+      wantAssertionsSigned: true,
     });
     return reply
       .type('application/samlmetadata+xml; charset=utf-8')
