@@ -85,7 +85,7 @@ export async function refreshDueProviders(deps: ProviderDeps, hours: number): Pr
     if (provider.metadataFetchedAt !== null && provider.metadataFetchedAt > due) continue;
     // Read it again: another instance may have just refreshed it.
     const current = await findProviderById(deps.db, provider.id);
-    if (!current) continue;
+    if (!current || (current.metadataFetchedAt !== null && current.metadataFetchedAt > due)) continue;
     const outcome = await refreshProviderMetadata(deps, current, null);
     if (outcome.result !== 'skipped') refreshed++;
   }

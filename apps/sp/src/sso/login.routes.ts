@@ -66,7 +66,7 @@ export function startOrganizationLogin(ctx: Context): Handler {
     const organization = await findOrganizationBySlug(ctx.db, org);
     if (!organization) throw notFound('organization');
     const provider = await findProviderByOrganization(ctx.db, organization.id);
-    if (!provider || provider.status !== 'active') {
+    if (provider?.status !== 'active') {
       throw new SpError(
         'sso_not_configured',
         409,
