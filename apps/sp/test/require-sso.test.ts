@@ -76,3 +76,42 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+describe('single logout started here', () => {
+  test('signing out sends a LogoutRequest to the IdP where the organization turned it on, and takes its answer', async () => {
+    const { decodeRedirect, parseLogoutRequest, rawQuery, buildLogoutResponse } = await import(
+      '@federa/saml'
+    );
+    const t = await startApp('sqlite');
+    const idp = await TestIdp.create();
+    const owner = await ssoOrganization(t, 'acme', idp);
+    await setOptions(owner, 'acme', { singleLogout: true });
+    const bsimon = t.browser();
+    await ssoSignIn(bsimon, t, idp, 'acme', BSIMON);
+    await bsimon.get('/organizations/acme/');
+    const out = await bsimon.post('/auth/logout/');
+    assert.equal(out.statusCode, 303);
+    assert.ok(location(out).startsWith(`${idp.ssoUrl}?SAMLRequest=`));
+    const request = parseLogoutRequest(decodeRedirect(rawQuery(location(out))).xml, {
+      clock: t.clock,
+      expectedIssuer: 'http://localhost:5000/saml/metadata/acme/',
+    });
+    assert.equal(request.nameId.value, BSIMON.email);
+    assert.equal((await bsimon.get('/api/0/users/me/')).statusCode, 401);
+    const answer = encodeRedirect({
+      location: 'http://localhost:5000/saml/sls/acme/',
+      parameter: 'SAMLResponse',
+      xml: buildLogoutResponse({
+        id: '_lr1',
+        inResponseTo: request.id,
+        issueInstant: t.clock.now(),
+        issuer: idp.entityId,
+        destination: 'http://localhost:5000/saml/sls/acme/',
+      }),
+    });
+    const back = await bsimon.get(answer.slice('http://localhost:5000'.length));
+    assert.equal(location(back), '/');
+    assert.match((await bsimon.get('/')).body, /signed out here and at your identity provider/);
+    await t.close();
+  });
+});
