@@ -1,0 +1,469 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { buildSpMetadata, generateCredential } from '@federa/saml';
+import { findApplication, listApplications } from '../src/applications/applications.repository.ts';
+import { listAssignments } from '../src/assignments/assignments.repository.ts';
+import { listAudit } from '../src/audit/audit.repository.ts';
+import { Browser } from './support/browser.ts';
+import { BASE_URL, DIALECTS, startIdp, type TestIdp } from './support/harness.ts';
+import { ACME, ADMIN_PASSWORD, type Contoso, seedContoso } from './support/seed.ts';
+
+async function setUp(
+  dialect: (typeof DIALECTS)[number],
+): Promise<{ idp: TestIdp; contoso: Contoso; browser: Browser }> {
+  const idp = await startIdp(dialect);
+  const contoso = await seedContoso(idp.deps);
+  const browser = new Browser(idp.app);
+  await browser.signIn(
+    'admin@contoso.com',
+    ADMIN_PASSWORD,
+    await browser.follow(await browser.get('/portal')),
+  );
+  return { idp, contoso, browser };
+}
+
+/** The Basic SAML form fields for these rows (default = first). */
+function basicForm(
+  identifiers: string[],
+  replies: Array<[string, string]>,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  const form: Record<string, string> = {
+    identifier_count: String(identifiers.length),
+    reply_count: String(replies.length),
+    default_identifier: '0',
+    default_reply: '0',
+    ...extra,
+  };
+  identifiers.forEach((value, i) => {
+    form[`identifier_${i}`] = value;
+  });
+  replies.forEach(([url, index], i) => {
+    form[`reply_url_${i}`] = url;
+    form[`reply_index_${i}`] = index;
+  });
+  return form;
+}
+
+for (const dialect of DIALECTS) {
+  describe(`admin portal: enterprise applications on ${dialect}`, () => {
+    test('New application › gallery search › Sentry (self-hosted) for acme at http://localhost:5000 fills in Identifier, Reply URL and Sign on URL', async () => {
+      const { idp, contoso, browser } = await setUp(dialect);
+      const gallery = await browser.get('/portal/applications/new?q=sentry');
+      assert.match(gallery.body, /<strong>Sentry<\/strong>/);
+      assert.match(gallery.body, /<strong>Sentry \(self-hosted\)<\/strong>/);
+      assert.match(gallery.body, /Create your own application/);
+      const none = await browser.get('/portal/applications/new?q=salesforce');
+      assert.doesNotMatch(none.body, /<strong>Sentry/);
+      const form = await browser.get('/portal/applications/new/sentry-self-hosted');
+      assert.match(
+        form.body,
+        /https:\/\/&#60;SENTRY_HOST&#62;\/saml\/metadata\/&#60;ORGANIZATION_SLUG&#62;\//,
+      );
+      const bad = await browser.post('/portal/applications/new/sentry-self-hosted', {
+        displayName: 'Workspace',
+        host: 'http://workspace.example',
+        organizationSlug: 'Acme Corp',
+      });
+      assert.equal(bad.statusCode, 400);
+      assert.match(bad.body, /id="f-host-error">The Sentry URL must use https/);
+      assert.match(bad.body, /id="f-organizationSlug-error"/);
+      const added = await browser.post('/portal/applications/new/sentry-self-hosted', {
+        displayName: 'Federa Workspace',
+        host: 'http://localhost:5000/',
+        organizationSlug: 'globex',
+      });
+      assert.equal(added.statusCode, 303);
+      const id = String(added.headers.location).split('/').pop()!;
+      const app = (await findApplication(idp.deps.db, contoso.tenant.id, id))!;
+      assert.equal(app.galleryTemplate, 'sentry-self-hosted');
+      assert.deepEqual(app.identifiers, [
+        { identifier: 'http://localhost:5000/saml/metadata/globex/', isDefault: true },
+      ]);
+      assert.deepEqual(app.replyUrls, [
+        { url: 'http://localhost:5000/saml/acs/globex/', index: null, isDefault: true },
+      ]);
+      assert.equal(app.signOnUrl, 'http://localhost:5000/organizations/globex/');
+      assert.equal(app.assignmentRequired, true);
+      assert.deepEqual(app.notificationEmails, ['admin@contoso.com']);
+      const overview = await browser.get(String(added.headers.location));
+      assert.match(overview.body, /Added Federa Workspace/);
+      assert.ok(
+        overview.body.includes(`${BASE_URL}/myapps/signin/${app.appId}?tenantId=${contoso.tenant.id}`),
+      );
+
+      const saas = await browser.post('/portal/applications/new/sentry', {
+        displayName: 'Sentry',
+        organizationSlug: 'initech',
+      });
+      const saasApp = (await findApplication(
+        idp.deps.db,
+        contoso.tenant.id,
+        String(saas.headers.location).split('/').pop()!,
+      ))!;
+      assert.equal(saasApp.identifiers[0]!.identifier, 'https://sentry.io/saml/metadata/initech/');
+      assert.equal(saasApp.replyUrls[0]!.url, 'https://sentry.io/saml/acs/initech/');
+      assert.equal(saasApp.signOnUrl, 'https://sentry.io/organizations/initech/');
+      const custom = await browser.post('/portal/applications/new/custom', { displayName: '' });
+      assert.equal(custom.statusCode, 400);
+      assert.match(custom.body, /id="f-displayName-error"/);
+      assert.equal(
+        (await browser.post('/portal/applications/new/custom', { displayName: 'Payroll' })).statusCode,
+        303,
+      );
+      const list = await browser.get('/portal/applications');
+      for (const name of ['Federa Workspace', 'Payroll', 'Sentry'])
+        assert.match(list.body, new RegExp(`>${name}</a>`));
+      assert.equal((await listApplications(idp.deps.db, contoso.tenant.id, 'pay')).length, 1);
+      await idp.close();
+    });
+
+    test('the Single sign-on page is laid out as Entra’s, with the metadata URL, Login URL, Identifier and Logout URL to copy', async () => {
+      const { idp, contoso, browser } = await setUp(dialect);
+      const page = await browser.get(`/portal/applications/${contoso.app.id}/sso`);
+      assert.equal(page.statusCode, 200);
+      const order = [
+        '1. Basic SAML Configuration',
+        '2. Attributes &#38; Claims',
+        '3. SAML Certificates',
+        '4. Set up Sentry',
+        '5. Test single sign-on with Sentry',
+      ];
+      const positions = order.map((title) => page.body.indexOf(title));
+      assert.ok(
+        positions.every((p, i) => p > 0 && (i === 0 || p > positions[i - 1]!)),
+        `sections in order: ${positions}`,
+      );
+      assert.match(
+        page.body,
+        new RegExp(
+          `id="metadata-url" type="text" readonly value="${BASE_URL}/${contoso.tenant.id}/federationmetadata/2007-06/federationmetadata.xml\\?appid=${contoso.app.appId}"`,
+        ),
+      );
+      assert.match(page.body, /data-copy="metadata-url"/);
+      assert.ok(page.body.includes(`value="${BASE_URL}/${contoso.tenant.id}/saml2"`));
+      assert.ok(page.body.includes(`value="${BASE_URL}/${contoso.tenant.id}/"`));
+      assert.ok(page.body.includes(ACME.entityId));
+      const download = await browser.get(
+        `/${contoso.tenant.id}/federationmetadata/2007-06/federationmetadata.xml?appid=${contoso.app.appId}&download=1`,
+      );
+      assert.match(String(download.headers['content-disposition']), /attachment; filename="Sentry.xml"/);
+      await idp.close();
+    });
+
+    test('Basic SAML Configuration: several Identifiers and Reply URLs with one default each and indexes; Entra’s validation beside each field', async () => {
+      const { idp, contoso, browser } = await setUp(dialect);
+      const url = `/portal/applications/${contoso.app.id}/sso/basic`;
+      assert.equal((await browser.get(url)).statusCode, 200);
+      const saved = await browser.post(
+        url,
+        basicForm(
+          [ACME.entityId, 'urn:acme:sentry', ''],
+          [
+            [ACME.acsUrl, '0'],
+            ['https://acme.example/saml/acs/', '1'],
+            ['', ''],
+          ],
+          {
+            default_identifier: '1',
+            default_reply: '1',
+            signOnUrl: ACME.signOnUrl,
+            relayState: '/organizations/acme/',
+            logoutUrl: 'http://localhost:5000/saml/sls/acme/',
+          },
+        ),
+      );
+      assert.equal(saved.statusCode, 303);
+      const app = (await findApplication(idp.deps.db, contoso.tenant.id, contoso.app.id))!;
+      assert.deepEqual(app.identifiers, [
+        { identifier: ACME.entityId, isDefault: false },
+        { identifier: 'urn:acme:sentry', isDefault: true },
+      ]);
+      assert.deepEqual(app.replyUrls, [
+        { url: ACME.acsUrl, index: 0, isDefault: false },
+        { url: 'https://acme.example/saml/acs/', index: 1, isDefault: true },
+      ]);
+      assert.equal(app.relayState, '/organizations/acme/');
+
+      const other = await browser.post('/portal/applications/new/custom', { displayName: 'Other' });
+      const otherUrl = `${String(other.headers.location)}/sso/basic`;
+      const invalid = await browser.post(
+        otherUrl,
+        basicForm(
+          [
+            'urn:acme:sentry',
+            'https://*.example.com/',
+            'http://public.example/entity',
+            'https://x.example/#frag',
+          ],
+          [
+            ['http://public.example/acs', 'x'],
+            ['javascript:alert(1)', ''],
+            [`https://long.example/${'a'.repeat(260)}`, ''],
+          ],
+          { signOnUrl: 'ftp://files.example/' },
+        ),
+      );
+      assert.equal(invalid.statusCode, 400);
+      const errorOf = (field: string) => new RegExp(`id="e-${field}">([^<]+)<`).exec(invalid.body)?.[1] ?? '';
+      assert.match(
+        errorOf('identifier_0'),
+        /The application Sentry in this tenant already uses this Identifier/,
+      );
+      assert.match(errorOf('identifier_1'), /wildcard/);
+      assert.match(errorOf('identifier_2'), /must use https/);
+      assert.match(errorOf('identifier_3'), /fragment/);
+      assert.match(errorOf('reply_url_0'), /must use https/);
+      assert.match(errorOf('reply_index_0'), /whole number/);
+      assert.match(errorOf('reply_url_1'), /must start with https/);
+      assert.match(errorOf('reply_url_2'), /at most 256 characters/);
+      assert.match(invalid.body, /id="f-signOnUrl-error"/);
+      const untouched = (await findApplication(
+        idp.deps.db,
+        contoso.tenant.id,
+        String(other.headers.location).split('/').pop()!,
+      ))!;
+      assert.deepEqual(untouched.identifiers, [], 'nothing half-saved');
+      const empty = await browser.post(otherUrl, basicForm([''], [['', '']]));
+      assert.match(empty.body, /Enter at least one Identifier/);
+      assert.match(empty.body, /Enter at least one Reply URL/);
+      await idp.close();
+    });
+
+    test('uploading SP metadata fills in the Basic SAML Configuration and records the SP signing certificate', async () => {
+      const { idp, contoso, browser } = await setUp(dialect);
+      const other = await browser.post('/portal/applications/new/custom', { displayName: 'Globex' });
+      const id = String(other.headers.location).split('/').pop()!;
+      const sp = await generateCredential({ cn: 'globex' });
+      const metadata = buildSpMetadata({
+        entityId: 'http://localhost:5000/saml/metadata/globex/',
+        acs: [
+          { location: 'http://localhost:5000/saml/acs/globex/', index: 0, isDefault: true },
+          {
+            location: 'http://localhost:5000/saml/acs/globex/artifact',
+            index: 1,
+            binding: 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Artifact',
+          },
+        ],
+        slo: [{ location: 'http://localhost:5000/saml/sls/globex/' }],
+        signingCertificates: [sp.credential.certificate],
+        authnRequestsSigned: true,
+        wantAssertionsSigned: true,
+      });
+      const uploaded = await browser.post(`/portal/applications/${id}/sso/metadata`, { metadata });
+      assert.equal(uploaded.statusCode, 303);
+      const app = (await findApplication(idp.deps.db, contoso.tenant.id, id))!;
+      assert.deepEqual(app.identifiers, [
+        { identifier: 'http://localhost:5000/saml/metadata/globex/', isDefault: true },
+      ]);
+      assert.deepEqual(app.replyUrls, [
+        { url: 'http://localhost:5000/saml/acs/globex/', index: 0, isDefault: true },
+      ]);
+      assert.equal(app.logoutUrl, 'http://localhost:5000/saml/sls/globex/');
+      assert.deepEqual(app.spSigningCertificates, [sp.credential.certificate.base64]);
+      const garbage = await browser.post(`/portal/applications/${id}/sso/metadata`, {
+        metadata: '<html><body>login</body></html>',
+      });
+      assert.equal(garbage.statusCode, 400);
+      assert.match(garbage.body, /id="f-metadata-error">This metadata cannot be used/);
+      const clash = await browser.post(`/portal/applications/${id}/sso/metadata`, {
+        metadata: metadata.replace(/globex\/"/, 'acme/"'),
+      });
+      assert.equal(clash.statusCode, 400);
+      await idp.close();
+    });
+
+    test('Attributes & Claims: Entra’s defaults; NameID source and format; add, edit, remove a claim; group and role claims', async () => {
+      const { idp, contoso, browser } = await setUp(dialect);
+      const base = `/portal/applications/${contoso.app.id}/sso/claims`;
+      const page = await browser.get(base);
+      for (const name of ['givenname', 'surname', 'emailaddress', 'name']) {
+        assert.ok(page.body.includes(`http://schemas.xmlsoap.org/ws/2005/05/identity/claims/${name}`), name);
+      }
+      assert.match(page.body, /Unique User Identifier \(Name ID\)/);
+      assert.match(page.body, /user\.userprincipalname \[Default\]/);
+      assert.match(page.body, /http:\/\/schemas.microsoft.com\/identity\/claims\/tenantid/);
+      assert.equal((await browser.get(`${base}/nameid`)).statusCode, 200);
+      assert.equal(
+        (
+          await browser.post(`${base}/nameid`, {
+            source: 'user.mail',
+            format: 'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent',
+          })
+        ).statusCode,
+        303,
+      );
+      assert.equal(
+        (await browser.post(`${base}/nameid`, { source: 'user.password', format: 'default' })).statusCode,
+        400,
+      );
+      assert.equal((await browser.get(`${base}/new`)).statusCode, 200);
+      const added = await browser.post(base, {
+        name: 'department',
+        namespace: '',
+        source: 'user.displayname',
+      });
+      assert.equal(added.statusCode, 303);
+      const duplicate = await browser.post(base, {
+        name: 'name',
+        namespace: 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims',
+        source: 'user.mail',
+      });
+      assert.equal(duplicate.statusCode, 400);
+      assert.match(duplicate.body, /already sends a claim named/);
+      const spaced = await browser.post(base, { name: 'has space', namespace: '', source: 'user.mail' });
+      assert.match(spaced.body, /id="f-name-error"/);
+      let app = (await findApplication(idp.deps.db, contoso.tenant.id, contoso.app.id))!;
+      const department = app.claims.find((c) => c.name === 'department')!;
+      assert.equal((await browser.get(`${base}/${department.id}`)).statusCode, 200);
+      assert.equal(
+        (
+          await browser.post(`${base}/${department.id}`, {
+            name: 'dept',
+            namespace: 'urn:contoso',
+            source: 'user.surname',
+          })
+        ).statusCode,
+        303,
+      );
+      assert.equal((await browser.get(`${base}/groups`)).statusCode, 200);
+      assert.equal(
+        (await browser.post(`${base}/groups`, { mode: 'assigned', source: 'objectId' })).statusCode,
+        303,
+      );
+      assert.equal(
+        (await browser.post(`${base}/groups`, { mode: 'some', source: 'objectId' })).statusCode,
+        400,
+      );
+      assert.equal((await browser.post(`${base}/role`, { roleClaim: 'no' })).statusCode, 303);
+      app = (await findApplication(idp.deps.db, contoso.tenant.id, contoso.app.id))!;
+      assert.equal(app.nameIdSource, 'user.mail');
+      assert.deepEqual(app.claims.at(-1), {
+        id: department.id,
+        name: 'dept',
+        namespace: 'urn:contoso',
+        source: 'user.surname',
+      });
+      assert.equal(app.groupClaim, 'assigned');
+      assert.equal(app.roleClaim, false);
+      assert.equal((await browser.post(`${base}/${department.id}/remove`, {})).statusCode, 303);
+      assert.equal((await findApplication(idp.deps.db, contoso.tenant.id, contoso.app.id))!.claims.length, 4);
+      const activities = (
+        await listAudit(idp.deps.db, contoso.tenant.id, { category: 'ApplicationManagement' })
+      ).map((e) => e.activity);
+      for (const a of [
+        'Add claim',
+        'Update claim',
+        'Delete claim',
+        'Update group claim',
+        'Update role claim',
+      ])
+        assert.ok(activities.includes(a), a);
+      await idp.close();
+    });
+
+    test('Properties, Users and groups (Default Access, app roles), and Delete', async () => {
+      const { idp, contoso, browser } = await setUp(dialect);
+      const base = `/portal/applications/${contoso.app.id}`;
+      assert.equal((await browser.get(base)).statusCode, 200);
+      assert.equal((await browser.get(`${base}/properties`)).statusCode, 200);
+      const props = await browser.post(`${base}/properties`, {
+        displayName: 'Sentry',
+        enabledForSignIn: 'yes',
+        assignmentRequired: 'no',
+        visibleToUsers: 'yes',
+      });
+      assert.equal(props.statusCode, 303);
+      assert.equal(
+        (await findApplication(idp.deps.db, contoso.tenant.id, contoso.app.id))!.assignmentRequired,
+        false,
+      );
+      assert.equal(
+        (await browser.post(`${base}/properties`, { displayName: '', enabledForSignIn: 'yes' })).statusCode,
+        400,
+      );
+
+      const users = await browser.get(`${base}/users`);
+      assert.match(users.body, /B.Simon \(B.Simon@contoso.com\)<\/td><td>User<\/td><td>Default Access/);
+      assert.match(users.body, /No role has been set up for this app: Default Access is selected/);
+      assert.equal(
+        (
+          await browser.post(`${base}/assignments`, {
+            principal: `user:${contoso.other.id}`,
+            appRoleId: '00000000-0000-0000-0000-000000000000',
+          })
+        ).statusCode,
+        303,
+      );
+      const twice = await browser.post(`${base}/assignments`, {
+        principal: `user:${contoso.other.id}`,
+        appRoleId: '00000000-0000-0000-0000-000000000000',
+      });
+      assert.equal(twice.statusCode, 400);
+      assert.match(twice.body, /already has the role Default Access/);
+      assert.equal((await browser.post(`${base}/assignments`, { principal: 'user:nobody' })).statusCode, 400);
+
+      assert.equal(
+        (
+          await browser.post(`${base}/roles`, {
+            displayName: 'Admin',
+            value: 'admin',
+            description: 'Sentry owners',
+          })
+        ).statusCode,
+        303,
+      );
+      assert.match(
+        (await browser.post(`${base}/roles`, { displayName: 'Other', value: 'has space' })).body,
+        /id="f-value-error"/,
+      );
+      const roleRequired = await browser.post(`${base}/assignments`, {
+        principal: `user:${contoso.admin.id}`,
+      });
+      assert.equal(roleRequired.statusCode, 400);
+      assert.match(roleRequired.body, /Select a role/);
+      const roleId = /<option value="([0-9a-f-]{36})"(?: selected)?>Admin<\/option>/.exec(
+        roleRequired.body,
+      )?.[1];
+      assert.ok(roleId);
+      assert.equal(
+        (
+          await browser.post(`${base}/assignments`, {
+            principal: `user:${contoso.admin.id}`,
+            appRoleId: roleId,
+          })
+        ).statusCode,
+        303,
+      );
+      const inUse = await browser.post(`${base}/roles/${roleId}/remove`, {});
+      assert.equal(inUse.statusCode, 400);
+      assert.match(inUse.body, /remove those assignments first/);
+      const assignments = await listAssignments(idp.deps.db, contoso.app.id);
+      assert.deepEqual(assignments.map((a) => a.roleName).sort(), [
+        'Admin',
+        'Default Access',
+        'Default Access',
+      ]);
+      const adminAssignment = assignments.find((a) => a.roleName === 'Admin')!;
+      assert.equal(
+        (await browser.post(`${base}/assignments/${adminAssignment.id}/remove`, {})).statusCode,
+        303,
+      );
+      assert.equal((await browser.post(`${base}/roles/${roleId}/remove`, {})).statusCode, 303);
+
+      assert.equal((await browser.post(`${base}/delete`, {})).statusCode, 303);
+      assert.equal((await browser.get(base)).statusCode, 404);
+      assert.equal(
+        (
+          await idp.deps.db
+            .selectFrom('signing_certificates')
+            .select('id')
+            .where('application_id', '=', contoso.app.id)
+            .execute()
+        ).length,
+        0,
+      );
+      await idp.close();
+    });
+  });
+}
