@@ -55,6 +55,7 @@ export { findUserByUpn, listUsers, type User } from './users/users.repository.ts
 export {
   createUser,
   deleteUser,
+  passwordError,
   resetPassword,
   setAccountEnabled,
   updateUser,

@@ -3,6 +3,7 @@ export { migrateToLatest, migrationsCurrent } from './db/migrate.ts';
 export { card, copyField, facts, field, hiddenCsrf, table } from './html/components.ts';
 export { type Brand, type PageOptions, renderPage } from './html/layout.ts';
 export { escapeHtml, type HtmlValue, html, raw, SafeHtml } from './html/template.ts';
+export { allowFormActionTo } from './http/csp.ts';
 export { checkCsrf, csrfToken } from './http/csrf.ts';
 export { AppError, isDatabaseUnavailable } from './http/errors.ts';
 export { type Metrics, registerMetrics } from './http/metrics.ts';

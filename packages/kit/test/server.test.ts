@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { DIALECTS, freshDatabaseUrl } from '../../../test/support/databases.ts';
 import {
   AppError,
+  allowFormActionTo,
   connectDatabase,
   createLogger,
   createServer,
@@ -37,6 +38,11 @@ async function makeApp(url: string): Promise<{ app: FastifyInstance; close: () =
   app.get('/crash', async () => {
     throw new Error('secret internals');
   });
+  app.get('/to-idp', async (_request, reply) =>
+    allowFormActionTo(reply, ['https://idp.example/t/saml2?x=1']).send(
+      '<form method="post" action="/start"></form>',
+    ),
+  );
   app.get('/echo', async (request, reply) =>
     reply.type('text/html').send(html`<p>${(request.query as { q: string }).q}</p>`.value),
   );
@@ -135,6 +141,11 @@ describe('kit server errors and headers', () => {
     assert.match(csp, /script-src 'self'/);
     assert.match(csp, /form-action 'self'/);
     assert.match(csp, /frame-ancestors 'none'/);
+    const toIdp = await app.inject({ method: 'GET', url: '/to-idp' });
+    assert.match(
+      String(toIdp.headers['content-security-policy']),
+      /form-action 'self' https:\/\/idp\.example(;|$)/,
+    );
     const missing = await app.inject({ method: 'GET', url: '/nowhere' });
     assert.equal(missing.statusCode, 404);
     await app.close();

@@ -1,4 +1,4 @@
-import { csrfToken, getSession, type SafeHtml } from '@federa/kit';
+import { allowFormActionTo, csrfToken, getSession, type SafeHtml } from '@federa/kit';
 import { BINDING, parseCertificate } from '@federa/saml';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { listAttempts } from '../attempts/attempts.repository.ts';
@@ -65,6 +65,8 @@ async function renderAuthPage(
     });
   }
   const status = errors.options || errors.mapping ? 400 : 200;
+  // "Test and finish setup" posts here and is answered by a redirect to the IdP.
+  if (provider) allowFormActionTo(reply, [provider.ssoUrl]);
   return sendPage(request, reply, ctx, {
     title: 'Auth',
     org: a,

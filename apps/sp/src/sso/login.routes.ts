@@ -1,4 +1,4 @@
-import { card, csrfToken, hiddenCsrf, html } from '@federa/kit';
+import { allowFormActionTo, card, csrfToken, hiddenCsrf, html } from '@federa/kit';
 import { buildSpMetadata, NAMEID_FORMAT } from '@federa/saml';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { signInForm } from '../accounts/accounts.pages.ts';
@@ -52,6 +52,8 @@ export function organizationLoginPage(ctx: Context): Handler {
           errors: {},
           heading: sso ? 'Or sign in with email and password' : 'Sign in with email and password',
         });
+    // The button's POST is answered by a redirect to the IdP: the page's CSP must allow that hop.
+    if (sso) allowFormActionTo(reply, [provider!.ssoUrl]);
     return sendPage(request, reply, ctx, {
       title: `Sign in to ${organization.name}`,
       body: html`${ssoCard}${passwordCard}${user && !sso ? card(null, html`<p>You are signed in as ${user.email}. <a href="${next}">Continue</a>.</p>`) : null}`,

@@ -1,3 +1,4 @@
+import { allowFormActionTo } from '@federa/kit';
 import { BINDING, buildAuthnRequest, encodeRedirect, postForm } from '@federa/saml';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { addSeconds, type Context } from '../context.ts';
@@ -80,12 +81,5 @@ export function sendPostForm(
   reply: FastifyReply,
   input: { action: string; parameter: 'SAMLRequest' | 'SAMLResponse'; xml: string; relayState?: string },
 ): FastifyReply {
-  const page = postForm(input);
-  const target = new URL(input.action).origin;
-  const csp = reply.getHeader('content-security-policy');
-  const policy =
-    typeof csp === 'string'
-      ? csp.replace(/form-action [^;]*/, `form-action 'self' ${target}`)
-      : `form-action 'self' ${target}`;
-  return reply.header('content-security-policy', policy).type('text/html; charset=utf-8').send(page);
+  return allowFormActionTo(reply, [input.action]).type('text/html; charset=utf-8').send(postForm(input));
 }

@@ -1,0 +1,39 @@
+// Seeds Federa Workspace with the finished tutorial's Sentry side: organization `acme` and its owner,
+// with Active Directory SSO configured from the Directory's App Federation Metadata URL (fetched over
+// HTTP from the running Directory, as the settings page does) and active.
+
+import type { Clock } from '@federa/saml';
+import {
+  activateProvider,
+  type Config,
+  configureProviderFromMetadataUrl,
+  createAccount,
+  createOrganization,
+  type Schema,
+} from '@federa/sp';
+import type { Kysely } from 'kysely';
+
+export async function seedWorkspace(
+  db: Kysely<Schema>,
+  clock: Clock,
+  config: Config,
+  options: { password: string; organization: string; metadataUrl: string },
+): Promise<{ ownerEmail: string }> {
+  const ownerEmail = 'owner@acme.test';
+  const owner = await createAccount(db, clock, {
+    email: ownerEmail,
+    name: 'Acme Owner',
+    password: options.password,
+  });
+  const org = await createOrganization(db, clock, {
+    name: 'Acme',
+    slug: options.organization,
+    ownerUserId: owner.id,
+  });
+  await configureProviderFromMetadataUrl(
+    { db, clock, config },
+    { organizationId: org.id, kind: 'active-directory', url: options.metadataUrl, actorUserId: owner.id },
+  );
+  await activateProvider(db, clock, { organizationId: org.id, actorUserId: owner.id });
+  return { ownerEmail };
+}
