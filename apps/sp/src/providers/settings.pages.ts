@@ -146,7 +146,7 @@ export function providerBody(input: {
       html`<option value="${r}"${r === provider.defaultRole ? html` selected` : null}>${ROLE_INFO[r].label}</option>`,
   );
   const checkbox = (name: string, label: string, on: boolean, hint: string) =>
-    html`<div class="field"><label><input type="checkbox" name="${name}" value="1"${on ? html` checked` : null}> ${label}</label><p class="hint">${hint}</p></div>`;
+    html`<div class="checkbox"><label><input type="checkbox" name="${name}" value="1"${on ? html` checked` : null}> ${label}</label><p class="hint">${hint}</p></div>`;
   const options = card(
     'Settings',
     html`<form method="post" action="${base}/settings/" novalidate>${hiddenCsrf(input.csrf)}
@@ -175,7 +175,7 @@ ${checkbox('singleLogout', 'Sign out of the identity provider too', provider.sin
       : card(
           'Attribute mapping',
           html`<form method="post" action="${base}/mapping/" novalidate>${hiddenCsrf(input.csrf)}
-<div class="field"><label><input type="checkbox" name="useNameIdAsUserId" value="1"${m.userId === null ? html` checked` : null}> Use the NameID as the IdP user id</label></div>
+<div class="checkbox"><label><input type="checkbox" name="useNameIdAsUserId" value="1"${m.userId === null ? html` checked` : null}> Use the NameID as the IdP user id</label></div>
 ${field({ label: 'IdP user id attribute', name: 'userId', value: m.userId ?? '', error: input.mappingErrors.userId, hint: 'An attribute that never changes for a person (not an email or user name, which can be reassigned). Ignored when the NameID is used.' })}
 ${field({ label: 'Email attribute', name: 'email', value: m.email ?? '', error: input.mappingErrors.email, hint: 'Empty: the NameID holds the email.' })}
 ${field({ label: 'First name attribute', name: 'firstName', value: m.firstName ?? '', error: input.mappingErrors.firstName })}
