@@ -23,6 +23,7 @@ function mapCache(): CacheProvider & { entries: Map<string, string> } {
     },
     getAsync: async (key) => entries.get(key) ?? null,
     removeAsync: async (key) => {
+      if (key === null) return null;
       const had = entries.delete(key);
       return had ? key : null;
     },
