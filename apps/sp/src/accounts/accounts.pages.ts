@@ -51,3 +51,12 @@ ${field({ label: 'Password', name: 'password', type: 'password', error: input.er
   )}
 <p>Already have an account? <a href="/auth/login/">Sign in</a>.</p>`;
 }
+
+/** The hop to the IdP's single logout: a refresh the page starts (with a link for when it does not). */
+export function singleLogoutBody(idpUrl: string): SafeHtml {
+  return html`<meta http-equiv="refresh" content="0;url=${idpUrl}">${card(
+    null,
+    html`<p role="status">You are signed out here. Signing you out of your identity provider too…</p>
+<div class="actions"><a class="button" href="${idpUrl}">Continue to your identity provider</a></div>`,
+  )}`;
+}

@@ -3,10 +3,10 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Context } from '../context.ts';
 import { startSingleLogout } from '../sso/logout.ts';
 import { text, ValidationError } from '../validation.ts';
-import { currentUser, signInSession, signOutSession } from '../web/auth-state.ts';
+import { currentUser, forgetCurrentUser, signInSession, signOutSession } from '../web/auth-state.ts';
 import { seeOther, sendPage } from '../web/page.ts';
 import { safeNextPath } from '../web/safe-path.ts';
-import { signInBody, signUpBody } from './accounts.pages.ts';
+import { signInBody, signUpBody, singleLogoutBody } from './accounts.pages.ts';
 import { checkPassword, createAccount } from './accounts.service.ts';
 
 type Handler = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
@@ -94,7 +94,16 @@ export function signOut(ctx: Context): Handler {
     const user = await currentUser(request, ctx);
     // Single logout at the IdP, where the organization turned it on (otherwise a local sign-out).
     const redirect = user ? await startSingleLogout(request, ctx, session, user.id) : null;
-    if (!redirect) signOutSession(session);
-    return seeOther(reply, redirect ?? '/');
+    if (!redirect) {
+      signOutSession(session);
+      return seeOther(reply, '/');
+    }
+    forgetCurrentUser(request);
+    // Not a redirect: Chromium applies the sign-out form's CSP form-action ('self') to every hop the
+    // form's navigation takes, so the hop to the IdP is a new navigation, started by this page.
+    return sendPage(request, reply, ctx, {
+      title: 'Signing out',
+      body: singleLogoutBody(redirect),
+    });
   };
 }

@@ -30,6 +30,11 @@ export async function currentUser(request: FastifyRequest, ctx: Context): Promis
   return user;
 }
 
+/** After signing out within a request: the page it renders shows nobody signed in. */
+export function forgetCurrentUser(request: FastifyRequest): void {
+  (request as unknown as Record<symbol, User | null>)[CACHE] = null;
+}
+
 /** The SSO session `id` of `userId` if it has not ended or expired. */
 export async function liveSsoSession(
   ctx: Context,
