@@ -1,4 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { registerAdminApi } from './api/api.ts';
+import * as apiTokens from './api-tokens/api-tokens.routes.ts';
 import * as applications from './applications/applications.routes.ts';
 import * as claims from './applications/claims.routes.ts';
 import * as sso from './applications/sso.routes.ts';
@@ -132,4 +134,12 @@ export function registerRoutes(app: FastifyInstance, deps: Deps): void {
   // Logs
   get('/portal/sign-ins', signInLogsPage);
   get('/portal/audit', auditPage);
+
+  // Admin API tokens (made here, shown once; the API takes them as bearer tokens)
+  get('/portal/api-tokens', apiTokens.apiTokensPage);
+  post('/portal/api-tokens', apiTokens.createApiTokenSubmit);
+  post('/portal/api-tokens/:id/revoke', apiTokens.revokeApiTokenSubmit);
+
+  // Admin API: /api/v1/… (bearer token; OpenAPI at /api/v1/openapi.json), one file per resource in src/api/
+  registerAdminApi(app, deps);
 }

@@ -1,5 +1,6 @@
 import { sessionsMigration } from '@federa/kit';
 import type { Kysely, Migration } from 'kysely';
+import { apiTokensMigration } from '../api-tokens/api-tokens.migration.ts';
 
 // Portable DDL only (text, integer; no DB-specific types or defaults), so SQLite and PostgreSQL match.
 
@@ -251,4 +252,5 @@ const initial: Migration = {
 export const migrations: Record<string, Migration> = {
   '0000-sessions': sessionsMigration,
   '0001-directory': initial,
+  '0002-api-tokens': apiTokensMigration,
 };

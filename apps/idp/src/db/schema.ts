@@ -176,6 +176,20 @@ export interface SignInLogsTable {
   created_at: string;
 }
 
+export interface ApiTokensTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  /** Hex SHA-256 of the token: the token itself is shown once and never stored. */
+  token_hash: string;
+  created_by_id: string | null;
+  created_by_name: string;
+  created_at: string;
+  last_used_at: string | null;
+  expires_at: string;
+  revoked_at: string | null;
+}
+
 export interface InstallStateTable {
   key: string;
   value: string;
@@ -198,6 +212,7 @@ export interface IdpDatabase {
   audit_log: AuditLogTable;
   sign_in_logs: SignInLogsTable;
   install_state: InstallStateTable;
+  api_tokens: ApiTokensTable;
 }
 
 export type Db = Kysely<IdpDatabase>;

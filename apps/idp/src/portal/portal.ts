@@ -52,7 +52,15 @@ export async function requireAdmin(
   };
 }
 
-export type NavKey = 'overview' | 'tenants' | 'users' | 'groups' | 'applications' | 'sign-ins' | 'audit';
+export type NavKey =
+  | 'overview'
+  | 'tenants'
+  | 'users'
+  | 'groups'
+  | 'applications'
+  | 'sign-ins'
+  | 'audit'
+  | 'api-tokens';
 
 const NAV: ReadonlyArray<{ key: NavKey; href: string; label: string }> = [
   { key: 'overview', href: '/portal', label: 'Overview' },
@@ -62,6 +70,7 @@ const NAV: ReadonlyArray<{ key: NavKey; href: string; label: string }> = [
   { key: 'applications', href: '/portal/applications', label: 'Enterprise applications' },
   { key: 'sign-ins', href: '/portal/sign-ins', label: 'Sign-in logs' },
   { key: 'audit', href: '/portal/audit', label: 'Audit logs' },
+  { key: 'api-tokens', href: '/portal/api-tokens', label: 'API tokens' },
 ];
 
 export interface PortalPageOptions {

@@ -1,0 +1,205 @@
+import type { FastifyInstance } from 'fastify';
+import type { Deps } from '../context.ts';
+import { listUsers } from '../users/users.repository.ts';
+import {
+  createUser,
+  deleteUser,
+  resetPassword,
+  setAccountEnabled,
+  updateUser,
+} from '../users/users.service.ts';
+import { callerOf } from './auth.ts';
+import { requireUser } from './lookup.ts';
+import { collection, ref, refusals } from './schemas.ts';
+
+const userParams = {
+  type: 'object',
+  required: ['user'],
+  properties: {
+    user: { type: 'string', maxLength: 320, description: 'Object id or user principal name.' },
+  },
+} as const;
+
+const text = (maxLength: number) => ({ type: 'string', maxLength }) as const;
+const optionalText = (maxLength: number) => ({ type: ['string', 'null'], maxLength }) as const;
+
+const profileProperties = {
+  userPrincipalName: { ...text(320), description: 'name@domain, a verified domain of the tenant.' },
+  displayName: text(512),
+  mail: optionalText(320),
+  givenName: optionalText(256),
+  surname: optionalText(256),
+  accountEnabled: { type: 'boolean', description: 'false blocks sign-in. Default true.' },
+  isAdmin: { type: 'boolean', description: 'Global Administrator. Default false.' },
+} as const;
+
+interface ProfileBody {
+  userPrincipalName?: string;
+  displayName?: string;
+  mail?: string | null;
+  givenName?: string | null;
+  surname?: string | null;
+  accountEnabled?: boolean;
+  isAdmin?: boolean;
+}
+
+export function registerUserRoutes(api: FastifyInstance, deps: Deps): void {
+  api.get(
+    '/users',
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'List users (by display name)',
+        querystring: {
+          type: 'object',
+          properties: {
+            search: { type: 'string', maxLength: 256, description: 'Part of a name or user name.' },
+          },
+        },
+        response: { 200: collection('User'), ...refusals(400) },
+      },
+    },
+    async (request) => {
+      const { search } = request.query as { search?: string };
+      return { value: await listUsers(deps.db, callerOf(request).tenantId, search ?? '') };
+    },
+  );
+
+  api.post(
+    '/users',
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'Create a user; the password (given or generated) is returned once',
+        body: {
+          type: 'object',
+          required: ['userPrincipalName', 'displayName'],
+          additionalProperties: false,
+          properties: {
+            ...profileProperties,
+            password: {
+              ...text(256),
+              description: 'Optional: 8–256 characters of three kinds. Generated when absent.',
+            },
+          },
+        },
+        response: { 201: ref('UserWithPassword'), ...refusals(400, 409) },
+      },
+    },
+    async (request, reply) => {
+      const { tenantId, actor } = callerOf(request);
+      const body = request.body as ProfileBody & {
+        userPrincipalName: string;
+        displayName: string;
+        password?: string;
+      };
+      const result = await createUser(deps, actor, tenantId, body);
+      return reply.status(201).send(result);
+    },
+  );
+
+  api.get(
+    '/users/:user',
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'Get a user',
+        params: userParams,
+        response: { 200: ref('User'), ...refusals(404) },
+      },
+    },
+    async (request) =>
+      requireUser(deps.db, callerOf(request).tenantId, (request.params as { user: string }).user),
+  );
+
+  api.patch(
+    '/users/:user',
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'Update a user’s profile, sign-in state or administrator role (only the properties sent)',
+        params: userParams,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          minProperties: 1,
+          properties: profileProperties,
+        },
+        response: { 200: ref('User'), ...refusals(400, 404, 409) },
+      },
+    },
+    async (request) => {
+      const { tenantId, actor } = callerOf(request);
+      const current = await requireUser(deps.db, tenantId, (request.params as { user: string }).user);
+      const body = request.body as ProfileBody;
+      const has = (key: keyof ProfileBody) => Object.hasOwn(body, key);
+      return updateUser(deps, actor, tenantId, current.id, {
+        userPrincipalName: body.userPrincipalName ?? current.userPrincipalName,
+        displayName: body.displayName ?? current.displayName,
+        mail: has('mail') ? body.mail : current.mail,
+        givenName: has('givenName') ? body.givenName : current.givenName,
+        surname: has('surname') ? body.surname : current.surname,
+        accountEnabled: body.accountEnabled ?? current.accountEnabled,
+        isAdmin: body.isAdmin ?? current.isAdmin,
+      });
+    },
+  );
+
+  for (const [action, enabled] of [
+    ['block', false],
+    ['unblock', true],
+  ] as const) {
+    api.post(
+      `/users/:user/${action}`,
+      {
+        schema: {
+          tags: ['users'],
+          summary: enabled ? 'Allow the user to sign in again' : 'Block the user’s sign-in',
+          params: userParams,
+          response: { 200: ref('User'), ...refusals(403, 404) },
+        },
+      },
+      async (request) => {
+        const { tenantId, actor } = callerOf(request);
+        const user = await requireUser(deps.db, tenantId, (request.params as { user: string }).user);
+        await setAccountEnabled(deps, actor, tenantId, user.id, enabled);
+        return requireUser(deps.db, tenantId, user.id);
+      },
+    );
+  }
+
+  api.post(
+    '/users/:user/resetPassword',
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'Set a new generated password (returned once) and clear any lockout',
+        params: userParams,
+        response: { 200: ref('UserWithPassword'), ...refusals(404) },
+      },
+    },
+    async (request) => {
+      const { tenantId, actor } = callerOf(request);
+      const user = await requireUser(deps.db, tenantId, (request.params as { user: string }).user);
+      return resetPassword(deps, actor, tenantId, user.id);
+    },
+  );
+
+  api.delete(
+    '/users/:user',
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'Delete a user (and their assignments and memberships)',
+        params: userParams,
+        response: { 204: { type: 'null', description: 'Deleted.' }, ...refusals(403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const { tenantId, actor } = callerOf(request);
+      const user = await requireUser(deps.db, tenantId, (request.params as { user: string }).user);
+      await deleteUser(deps, actor, tenantId, user.id);
+      return reply.status(204).send();
+    },
+  );
+}
