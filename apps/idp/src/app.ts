@@ -1,3 +1,4 @@
+import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import { createServer, type Logger, migrationsCurrent } from '@federa/kit';
 import { type Clock, POST_FORM_SCRIPT_HASH, type Random } from '@federa/saml';
@@ -54,6 +55,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
         429,
         'Too many sign-in attempts from your network. Wait a minute, then try again.',
       ),
+  });
+  // "Upload metadata file" posts multipart/form-data: fields (with _csrf) land in the body before the
+  // CSRF check; a file arrives as a Buffer, capped at 512 KB.
+  await app.register(multipart, {
+    attachFieldsToBody: 'keyValues',
+    limits: { fileSize: 512 * 1024, files: 1, fields: 20, parts: 21 },
   });
   registerRoutes(app, deps);
   return Object.assign(app, { deps });

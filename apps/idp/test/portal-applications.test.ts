@@ -250,7 +250,16 @@ for (const dialect of DIALECTS) {
         authnRequestsSigned: true,
         wantAssertionsSigned: true,
       });
-      const uploaded = await browser.post(`/portal/applications/${id}/sso/metadata`, { metadata });
+      const form = await browser.get(`/portal/applications/${id}/sso/basic`);
+      assert.match(form.body, /enctype="multipart\/form-data"/);
+      assert.match(form.body, /<input id="f-metadataFile" name="metadataFile" type="file"/);
+      const file = {
+        field: 'metadataFile',
+        name: 'globex-metadata.xml',
+        type: 'application/xml',
+        content: metadata,
+      };
+      const uploaded = await browser.postMultipart(`/portal/applications/${id}/sso/metadata`, {}, file);
       assert.equal(uploaded.statusCode, 303);
       const app = (await findApplication(idp.deps.db, contoso.tenant.id, id))!;
       assert.deepEqual(app.identifiers, [
@@ -270,6 +279,12 @@ for (const dialect of DIALECTS) {
         metadata: metadata.replace(/globex\/"/, 'acme/"'),
       });
       assert.equal(clash.statusCode, 400);
+      const forged = await browser.postMultipart(
+        `/portal/applications/${id}/sso/metadata`,
+        { _csrf: 'A'.repeat(43) },
+        file,
+      );
+      assert.equal(forged.statusCode, 403, 'a multipart form needs the CSRF token too');
       await idp.close();
     });
 

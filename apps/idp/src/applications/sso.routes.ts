@@ -176,10 +176,15 @@ ${field({ label: 'Relay State (Optional)', name: 'relayState', value: values?.re
 ${field({ label: 'Logout Url (Optional)', name: 'logoutUrl', value: values?.logoutUrl ?? app.logoutUrl ?? '', hint: 'Where the LogoutResponse goes after single logout.', error: errors.logoutUrl })}
 <div class="actions"><button type="submit">Save</button> <a class="button secondary" href="/portal/applications/${app.id}/sso">Cancel</a></div>
 </form>
-<form method="post" action="/portal/applications/${app.id}/sso/metadata" class="card" novalidate>
+<form method="post" action="/portal/applications/${app.id}/sso/metadata" enctype="multipart/form-data" class="card" novalidate>
 ${hiddenCsrf(admin.csrf)}
 <h2>Upload metadata file</h2>
-${textareaField({ label: 'Service provider metadata XML', name: 'metadata', value: values?.metadata ?? '', hint: 'Paste the application’s SAML metadata: it fills in the Identifier, Reply URLs and Logout URL, and the certificate the application signs its requests with.', error: errors.metadata })}
+<p class="hint">The application’s SAML metadata fills in the Identifier, Reply URLs and Logout URL, and the certificate the application signs its requests with.</p>
+<div class="field${errors.metadata ? ' has-error' : ''}">
+<label for="f-metadataFile">Metadata file</label>
+<input id="f-metadataFile" name="metadataFile" type="file" accept=".xml,application/xml,text/xml,application/samlmetadata+xml"${errors.metadata ? html` aria-invalid="true" aria-describedby="f-metadata-error"` : null}>
+</div>
+${textareaField({ label: 'Or paste the metadata XML', name: 'metadata', value: values?.metadata ?? '', error: errors.metadata })}
 <div class="actions"><button type="submit" class="secondary">Add from metadata</button></div>
 </form>`;
 }
@@ -241,9 +246,9 @@ export async function metadataUploadSubmit(deps: Deps, request: FastifyRequest, 
   if (!admin) return reply;
   const app = await requireApplication(deps.db, admin.tenant.id, (request.params as Params).id);
   const form = formOf(request);
-  const result = await attempt(() =>
-    applySpMetadata(deps, admin.actor, admin.tenant.id, app.id, form.metadata ?? ''),
-  );
+  const file = (request.body as { metadataFile?: unknown } | undefined)?.metadataFile;
+  const xml = Buffer.isBuffer(file) && file.length > 0 ? file.toString('utf8') : (form.metadata ?? '');
+  const result = await attempt(() => applySpMetadata(deps, admin.actor, admin.tenant.id, app.id, xml));
   if (!result.ok) {
     return sendApplicationPage(request, reply, admin, app, {
       title: 'Basic SAML Configuration',

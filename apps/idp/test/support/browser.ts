@@ -107,6 +107,33 @@ export class Browser {
     );
   }
 
+  /** Posts a multipart/form-data form (a file input and fields, with `_csrf`), as a browser uploads a file. */
+  async postMultipart(
+    url: string,
+    fields: Record<string, string>,
+    file: { field: string; name: string; type: string; content: string },
+  ): Promise<InjectResponse> {
+    const boundary = `----federa${Math.random().toString(16).slice(2)}`;
+    const parts = Object.entries({ ...(this.csrf ? { _csrf: this.csrf } : {}), ...fields }).map(
+      ([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`,
+    );
+    parts.push(
+      `--${boundary}\r\nContent-Disposition: form-data; name="${file.field}"; filename="${file.name}"\r\nContent-Type: ${file.type}\r\n\r\n${file.content}\r\n`,
+    );
+    return this.keep(
+      await this.app.inject({
+        method: 'POST',
+        url,
+        payload: `${parts.join('')}--${boundary}--\r\n`,
+        headers: {
+          'content-type': `multipart/form-data; boundary=${boundary}`,
+          cookie: this.cookieHeader(),
+          'user-agent': this.userAgent,
+        },
+      }),
+    );
+  }
+
   /** Follows 30x redirects (GET) from `response`, up to 10, staying on this app. */
   async follow(response: InjectResponse): Promise<InjectResponse> {
     let current = response;
