@@ -16,6 +16,9 @@ export function acs(ctx: Context) {
       metrics?.signIns.inc({ result: 'failure', code: result.refusal.code });
       return sendPage(request, reply, ctx, {
         title: 'Sign-in failed',
+        // The IdP's POST is cross-site: the browser's Lax session cookie did not come with it, and a
+        // page with a session would set a fresh cookie over it, signing the person out.
+        session: false,
         status: result.refusal.code === 'ORGANIZATION_NOT_FOUND' ? 404 : 400,
         body: failureBody({
           slug: org,

@@ -14,6 +14,12 @@ export interface PageInput {
   active?: string;
   breadcrumbs?: ReadonlyArray<{ href?: string; label: string }>;
   status?: number;
+  /**
+   * false: render without the browser session (no signed-in user, flash or CSRF token), so that the
+   * response sets no session cookie. For pages answering a cross-site POST (the ACS): the browser's
+   * SameSite=Lax session cookie is not sent with it, and a new session cookie would replace it.
+   */
+  session?: false;
 }
 
 function orgNav(org: Organization, role: Role, active: string | undefined) {
@@ -41,10 +47,10 @@ export async function sendPage(
   ctx: Context,
   input: PageInput,
 ): Promise<FastifyReply> {
-  const user = await currentUser(request, ctx);
-  const session = await getSession(request);
-  const flash = takeFlash(session);
-  const csrf = await csrfToken(request);
+  const withSession = input.session !== false;
+  const user = withSession ? await currentUser(request, ctx) : null;
+  const flash = withSession ? takeFlash(await getSession(request)) : null;
+  const csrf = withSession ? await csrfToken(request) : '';
   const nav = input.org
     ? orgNav(input.org.organization, input.org.role, input.active)
     : user
