@@ -154,7 +154,7 @@ ${identifiers.map(
   (
     value,
     i,
-  ) => html`<tr><td><label class="visually-hidden" for="f-identifier_${i}">Identifier ${i + 1}</label><input id="f-identifier_${i}" name="identifier_${i}" value="${value}"${errors[`identifier_${i}`] ? html` aria-invalid="true" aria-describedby="e-identifier_${i}"` : null}>${rowError(`identifier_${i}`)}</td>
+  ) => html`<tr><td><input id="f-identifier_${i}" aria-label="Identifier ${i + 1}" name="identifier_${i}" value="${value}"${errors[`identifier_${i}`] ? html` aria-invalid="true" aria-describedby="e-identifier_${i}"` : null}>${rowError(`identifier_${i}`)}</td>
 <td><input type="radio" name="default_identifier" value="${String(i)}" aria-label="Default identifier ${i + 1}"${i === defaultIdentifier ? html` checked` : null}></td></tr>`,
 )}
 </tbody></table>${rowError('identifiers')}</fieldset>
@@ -166,8 +166,8 @@ ${replies.map(
   (
     r,
     i,
-  ) => html`<tr><td><label class="visually-hidden" for="f-reply_url_${i}">Reply URL ${i + 1}</label><input id="f-reply_url_${i}" name="reply_url_${i}" value="${r.url}"${errors[`reply_url_${i}`] ? html` aria-invalid="true" aria-describedby="e-reply_url_${i}"` : null}>${rowError(`reply_url_${i}`)}</td>
-<td><label class="visually-hidden" for="f-reply_index_${i}">Index ${i + 1}</label><input id="f-reply_index_${i}" name="reply_index_${i}" value="${r.index}" size="5" inputmode="numeric"${errors[`reply_index_${i}`] ? html` aria-invalid="true" aria-describedby="e-reply_index_${i}"` : null}>${rowError(`reply_index_${i}`)}</td>
+  ) => html`<tr><td><input id="f-reply_url_${i}" aria-label="Reply URL ${i + 1}" name="reply_url_${i}" value="${r.url}"${errors[`reply_url_${i}`] ? html` aria-invalid="true" aria-describedby="e-reply_url_${i}"` : null}>${rowError(`reply_url_${i}`)}</td>
+<td><input id="f-reply_index_${i}" aria-label="Reply URL index ${i + 1}" name="reply_index_${i}" value="${r.index}" size="5" inputmode="numeric"${errors[`reply_index_${i}`] ? html` aria-invalid="true" aria-describedby="e-reply_index_${i}"` : null}>${rowError(`reply_index_${i}`)}</td>
 <td><input type="radio" name="default_reply" value="${String(i)}" aria-label="Default reply URL ${i + 1}"${i === defaultReply ? html` checked` : null}></td></tr>`,
 )}
 </tbody></table>${rowError('replyUrls')}</fieldset>
