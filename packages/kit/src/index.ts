@@ -1,4 +1,4 @@
-export { connectDatabase, type Database, type Dialect } from './db/connect.ts';
+export { connectDatabase, type Database, type Dialect, type PoolStats } from './db/connect.ts';
 export { migrateToLatest, migrationsCurrent } from './db/migrate.ts';
 export { card, copyField, facts, field, hiddenCsrf, table } from './html/components.ts';
 export { type Brand, type PageOptions, renderPage } from './html/layout.ts';
@@ -7,6 +7,12 @@ export { allowFormActionTo } from './http/csp.ts';
 export { checkCsrf, csrfToken } from './http/csrf.ts';
 export { AppError, isDatabaseUnavailable } from './http/errors.ts';
 export { type Metrics, registerMetrics } from './http/metrics.ts';
+export { drainOnSignals, observeDatabasePool } from './http/operations.ts';
+export {
+  databaseRateLimitStore,
+  deleteExpiredRateLimits,
+  rateLimitsMigration,
+} from './http/rate-limit-store.ts';
 export { createServer, type ServerOptions, sendError, wantsJson } from './http/server.ts';
 export {
   deleteExpiredSessions,

@@ -11,6 +11,17 @@ export interface Database<Schema> {
   dialect: Dialect;
   /** Closes the pool or file. */
   close(): Promise<void>;
+  /** PostgreSQL's connection pool right now (for the pool gauge); null for SQLite (one connection). */
+  poolStats(): PoolStats | null;
+}
+
+export interface PoolStats {
+  /** Open connections. */
+  total: number;
+  /** Open connections not in use. */
+  idle: number;
+  /** Queries waiting for a connection. */
+  waiting: number;
 }
 
 /**
@@ -28,12 +39,17 @@ export function connectDatabase<Schema>(url: string, options: { poolSize?: numbe
     // A database restart must not crash the process: an idle client's error is reported on use.
     pool.on('error', () => {});
     const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
-    return { db, dialect: 'postgres', close: () => db.destroy() };
+    return {
+      db,
+      dialect: 'postgres',
+      close: () => db.destroy(),
+      poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    };
   }
   const path = url.replace(/^sqlite:(\/\/)?/, '');
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: openSqlite(path) }) });
-  return { db, dialect: 'sqlite', close: () => db.destroy() };
+  return { db, dialect: 'sqlite', close: () => db.destroy(), poolStats: () => null };
 }
 
 // PostgreSQL's int8 (COUNT(*), bigint columns) arrives as text by default; our values fit a number.

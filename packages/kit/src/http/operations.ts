@@ -1,0 +1,62 @@
+import type { FastifyInstance } from 'fastify';
+import { Gauge } from 'prom-client';
+import type { PoolStats } from '../db/connect.ts';
+import type { Logger } from '../log.ts';
+
+/**
+ * `federa_db_pool_connections{state="total|idle|waiting"}`: the PostgreSQL pool as Prometheus reads it
+ * (read at scrape time, so it costs nothing between scrapes). SQLite has one connection and no gauge.
+ */
+export function observeDatabasePool(app: FastifyInstance, stats: () => PoolStats | null): void {
+  if (stats() === null) return;
+  new Gauge({
+    name: 'federa_db_pool_connections',
+    help: 'Database pool connections by state (total open, idle, and queries waiting for one)',
+    labelNames: ['state'],
+    registers: [app.metrics.registry],
+    collect() {
+      const now = stats();
+      if (!now) return;
+      this.set({ state: 'total' }, now.total);
+      this.set({ state: 'idle' }, now.idle);
+      this.set({ state: 'waiting' }, now.waiting);
+    },
+  });
+}
+
+/**
+ * Stops a service on SIGTERM or SIGINT: stops taking connections, lets the requests in flight finish
+ * (Fastify's close waits for them; new requests on kept-alive connections get 503), then runs
+ * `cleanup` (close the database) and exits 0. A request that outlasts `drainMs` does not hold the
+ * process forever: it then exits 1.
+ */
+export function drainOnSignals(
+  app: FastifyInstance,
+  logger: Logger,
+  options: { drainMs?: number; beforeClose?: () => void; cleanup: () => Promise<void> },
+): void {
+  const drainMs = options.drainMs ?? 10_000;
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal, drainMs }, 'draining');
+    const deadline = setTimeout(() => {
+      logger.error({ drainMs }, 'requests still in flight after the drain timeout; exiting');
+      process.exit(1);
+    }, drainMs);
+    deadline.unref();
+    options.beforeClose?.();
+    try {
+      await app.close();
+      await options.cleanup();
+    } catch (error) {
+      logger.error({ err: error }, 'error while stopping');
+      process.exit(1);
+    }
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
