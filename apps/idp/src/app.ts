@@ -1,6 +1,6 @@
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
-import { createServer, type Logger, migrationsCurrent } from '@federa/kit';
+import { createServer, databaseRateLimitStore, type Logger, migrationsCurrent } from '@federa/kit';
 import { type Clock, POST_FORM_SCRIPT_HASH, type Random } from '@federa/saml';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
@@ -49,6 +49,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
   await app.register(rateLimit, {
     global: false,
+    // Counted in the database, so that every instance sees the same count.
+    store: databaseRateLimitStore(options.db as unknown as Kysely<unknown>, {
+      now: () => options.clock.now(),
+    }),
     errorResponseBuilder: () =>
       idpError(
         'forbidden',

@@ -1,6 +1,14 @@
 // Federa Directory: reads its configuration from the environment, migrates its database, listens on
 // 127.0.0.1, and drains on SIGTERM / SIGINT.
-import { connectDatabase, createLogger, deleteExpiredSessions, migrateToLatest } from '@federa/kit';
+import {
+  connectDatabase,
+  createLogger,
+  deleteExpiredRateLimits,
+  deleteExpiredSessions,
+  drainOnSignals,
+  migrateToLatest,
+  observeDatabasePool,
+} from '@federa/kit';
 import { systemClock, systemRandom } from '@federa/saml';
 import type { Kysely } from 'kysely';
 import { buildApp } from './app.ts';
@@ -28,10 +36,12 @@ async function main(): Promise<void> {
   if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
 
   const app = await buildApp({ db: database.db, config, clock: systemClock, random: systemRandom, logger });
+  observeDatabasePool(app, database.poolStats);
   const sweep = setInterval(
     () => {
-      deleteExpiredSessions(database.db as unknown as Kysely<unknown>, new Date()).catch((error) =>
-        logger.warn({ err: error }, 'could not delete expired sessions'),
+      const db = database.db as unknown as Kysely<unknown>;
+      Promise.all([deleteExpiredSessions(db, new Date()), deleteExpiredRateLimits(db, new Date())]).catch(
+        (error) => logger.warn({ err: error }, 'could not delete expired sessions and rate-limit counters'),
       );
     },
     10 * 60 * 1000,
@@ -43,18 +53,8 @@ async function main(): Promise<void> {
     `Federa Directory is listening at ${config.baseUrl} (admin portal: ${config.baseUrl}/portal, My Apps: ${config.baseUrl}/myapps)`,
   );
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'draining');
-    clearInterval(sweep);
-    await app.close();
-    await database.close();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+  // SIGTERM: requests in flight finish (up to 10 s), then the pool closes.
+  drainOnSignals(app, logger, { beforeClose: () => clearInterval(sweep), cleanup: () => database.close() });
 }
 
 await main();

@@ -1,5 +1,11 @@
 import rateLimit from '@fastify/rate-limit';
-import { createLogger, createServer, type Logger, migrationsCurrent } from '@federa/kit';
+import {
+  createLogger,
+  createServer,
+  databaseRateLimitStore,
+  type Logger,
+  migrationsCurrent,
+} from '@federa/kit';
 import { type Clock, POST_FORM_SCRIPT_HASH, type Random, systemClock, systemRandom } from '@federa/saml';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
@@ -59,6 +65,8 @@ export async function buildApp(options: BuildAppOptions): Promise<{ app: Fastify
   });
   await app.register(rateLimit, {
     global: false,
+    // Counted in the database, so that every instance sees the same count.
+    store: databaseRateLimitStore(options.db as never, { now: () => clock.now() }),
     errorResponseBuilder: (_request, context) =>
       new SpError(
         'rate_limited',

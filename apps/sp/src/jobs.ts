@@ -1,12 +1,16 @@
-import { deleteExpiredSessions } from '@federa/kit';
+import { deleteExpiredRateLimits, deleteExpiredSessions } from '@federa/kit';
 import type { Context } from './context.ts';
 import { nowIso } from './context.ts';
 import { refreshDueProviders } from './idp-metadata/refresh.ts';
 
-/** Deletes what has expired: browser sessions, pending requests, replay-cache rows past their use. */
+/**
+ * Deletes what has expired: browser sessions, pending requests, replay-cache rows past their use,
+ * rate-limit counters of ended windows.
+ */
 export async function sweepExpired(ctx: Context): Promise<void> {
   const now = nowIso(ctx.clock);
   await deleteExpiredSessions(ctx.db as never, ctx.clock.now());
+  await deleteExpiredRateLimits(ctx.db as never, ctx.clock.now());
   await ctx.db.deleteFrom('pending_requests').where('expires_at', '<=', now).execute();
   await ctx.db.deleteFrom('consumed_assertions').where('expires_at', '<=', now).execute();
   await ctx.db.deleteFrom('pending_links').where('expires_at', '<=', now).execute();

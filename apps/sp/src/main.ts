@@ -1,6 +1,12 @@
 // Starts Federa Workspace: reads and validates the configuration from the environment, connects to the
 // database, migrates it, starts the metadata refresh timer, listens on 127.0.0.1, and drains on SIGTERM.
-import { connectDatabase, createLogger, migrateToLatest } from '@federa/kit';
+import {
+  connectDatabase,
+  createLogger,
+  drainOnSignals,
+  migrateToLatest,
+  observeDatabasePool,
+} from '@federa/kit';
 import { buildApp } from './app.ts';
 import { ConfigError, readConfig } from './config.ts';
 import { migrations } from './db/migrations.ts';
@@ -22,19 +28,10 @@ try {
 const database = connectDatabase<Schema>(config.databaseUrl);
 await migrateToLatest(database.db as never, migrations);
 const { app, ctx } = await buildApp({ db: database.db, config, logger });
+observeDatabasePool(app, database.poolStats);
 const stopJobs = startBackgroundJobs(ctx);
 await app.listen({ host: '127.0.0.1', port: config.port });
 logger.info({ url: config.baseUrl, port: config.port, mail: ctx.mailer.kind }, 'Federa Workspace listening');
 
-let stopping = false;
-async function shutdown(signal: string): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  logger.info({ signal }, 'draining');
-  stopJobs();
-  await app.close();
-  await database.close();
-  process.exit(0);
-}
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
-process.on('SIGINT', () => void shutdown('SIGINT'));
+// SIGTERM: requests in flight finish (up to 10 s), then the pool closes.
+drainOnSignals(app, logger, { beforeClose: stopJobs, cleanup: () => database.close() });

@@ -1,4 +1,4 @@
-import { sessionsMigration } from '@federa/kit';
+import { rateLimitsMigration, sessionsMigration } from '@federa/kit';
 import type { Kysely, Migration } from 'kysely';
 import { apiTokensMigration } from '../api-tokens/api-tokens.migration.ts';
 
@@ -253,4 +253,5 @@ export const migrations: Record<string, Migration> = {
   '0000-sessions': sessionsMigration,
   '0001-directory': initial,
   '0002-api-tokens': apiTokensMigration,
+  '0003-rate-limits': rateLimitsMigration,
 };

@@ -18,7 +18,6 @@ export function loginForm(options: LoginFormOptions): SafeHtml {
 <p id="signin-title" class="lead">${options.tenantName ? `Sign in to ${options.tenantName}` : 'Sign in with your work account'}${
     options.appName ? html`<br><span class="hint">to continue to ${options.appName}</span>` : null
   }</p>
-${error ? html`<div class="flash flash-error" role="alert" id="signin-error">${error.text}</div>` : null}
 <form method="post" action="${options.action}" novalidate>
 ${hiddenCsrf(options.csrf)}
 ${options.flow ? html`<input type="hidden" name="flow" value="${options.flow}">` : null}

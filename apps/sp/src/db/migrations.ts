@@ -1,4 +1,4 @@
-import { sessionsMigration } from '@federa/kit';
+import { rateLimitsMigration, sessionsMigration } from '@federa/kit';
 import type { Kysely, Migration } from 'kysely';
 
 // Portable DDL only (Kysely's schema builder): the same migrations run on SQLite and PostgreSQL.
@@ -223,4 +223,5 @@ const initial: Migration = {
 export const migrations: Record<string, Migration> = {
   '0000-sessions': sessionsMigration,
   '0001-initial': initial,
+  '0002-rate-limits': rateLimitsMigration,
 };
