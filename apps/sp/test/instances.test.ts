@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { DIALECTS } from '../../../test/support/databases.ts';
+import { sharedDatabaseUrl, signedUp, startApp, TestClock } from './support/app.ts';
+
+for (const dialect of DIALECTS) {
+  describe(`Workspace instances on one ${dialect} database`, () => {
+    test('the per-IP sign-in rate limit counts the attempts made at every instance together', async () => {
+      const url = await sharedDatabaseUrl(dialect);
+      const clock = new TestClock();
+      const a = await startApp(dialect, { url, clock, config: { signInRateLimitPerMinute: 3 } });
+      const b = await startApp(dialect, { url, clock, config: { signInRateLimitPerMinute: 3 } });
+      try {
+        const atA = a.browser();
+        await atA.get('/auth/login/');
+        const atB = atA.fork(b.app);
+        const attempt = (browser: typeof atA) =>
+          browser.post('/auth/login/', { email: 'x@example.test', password: 'whatever12' });
+        const statuses = [
+          (await attempt(atA)).statusCode,
+          (await attempt(atB)).statusCode,
+          (await attempt(atA)).statusCode,
+          (await attempt(atB)).statusCode,
+        ];
+        // Neither instance alone has seen more than 2; together they have seen 4 of the 3 allowed.
+        assert.deepEqual(statuses, [400, 400, 400, 429]);
+      } finally {
+        await a.close();
+        await b.close();
+      }
+    });
+
+    test('a session started at one instance is seen by the other', async () => {
+      const url = await sharedDatabaseUrl(dialect);
+      const a = await startApp(dialect, { url });
+      const b = await startApp(dialect, { url });
+      try {
+        const browser = await signedUp(a, 'ada@example.test', 'Ada');
+        const me = await browser.fork(b.app).get('/api/0/users/me/');
+        assert.equal(me.statusCode, 200);
+        assert.equal(me.json().email, 'ada@example.test');
+      } finally {
+        await a.close();
+        await b.close();
+      }
+    });
+  });
+}
