@@ -21,7 +21,7 @@ async function twoInstances(dialect: (typeof DIALECTS)[number], signInRateLimitP
       ? join(mkdtempSync(join(tmpdir(), 'federa-idp-')), 'idp.sqlite')
       : await freshDatabaseUrl(dialect);
   const clock = new ManualClock();
-  const instances = [];
+  const instances: Array<{ app: Awaited<ReturnType<typeof buildApp>>; close(): Promise<void> }> = [];
   for (let i = 0; i < 2; i++) {
     const database = connectDatabase<IdpDatabase>(url, { poolSize: 4 });
     await migrateToLatest(database.db as unknown as Kysely<unknown>, migrations);
