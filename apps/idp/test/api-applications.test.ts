@@ -204,6 +204,8 @@ for (const dialect of DIALECTS) {
       const credential = await generateCredential({ cn: 'acme sp' });
       const metadata = buildSpMetadata({
         entityId: 'https://acme.example.com/saml/metadata/',
+        authnRequestsSigned: true,
+        wantAssertionsSigned: true,
         signingCertificates: [parseCertificate(credential.certPem)],
         acs: [
           {

@@ -92,7 +92,7 @@ for (const dialect of DIALECTS) {
       let next: string | null = '/api/v1/signInLogs?top=2';
       let pages = 0;
       while (next) {
-        const url = new URL(next, BASE_URL);
+        const url: URL = new URL(next, BASE_URL);
         assert.equal(url.origin, BASE_URL);
         const page = await api.get(`${url.pathname.replace('/api/v1', '')}${url.search}`);
         assert.equal(page.status, 200);
