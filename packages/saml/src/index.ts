@@ -81,6 +81,7 @@ export {
   issueResponse,
   type SigningMode,
 } from './protocol/response-build.ts';
+export { readStatus, type Status } from './protocol/status.ts';
 export { type BuildStatusResponseOptions, buildStatusResponse } from './protocol/status-response.ts';
 export {
   ATTRNAME_FORMAT_URI,
