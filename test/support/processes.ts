@@ -35,9 +35,11 @@ export async function startService(options: {
   env: Record<string, string>;
   baseUrl: string;
   timeoutMs?: number;
+  /** Node options before the entry, e.g. `--cpu-prof` for a benchmark's profile. */
+  nodeArgs?: string[];
 }): Promise<RunningService> {
   let output = '';
-  const child = spawn(process.execPath, [options.entry], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.entry], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
