@@ -14,7 +14,8 @@ import {
   requireApplication,
   updateProperties,
 } from './applications.service.ts';
-import { findTemplate, type GalleryTemplate, searchGallery } from './gallery.ts';
+import { galleryAddFields, galleryAddInput, galleryPatterns, gallerySearch } from './gallery.form.ts';
+import { findTemplate, type GalleryTemplate } from './gallery.ts';
 
 type Params = { id: string; template?: string };
 
@@ -23,7 +24,7 @@ export async function applicationsList(deps: Deps, request: FastifyRequest, repl
   if (!admin) return reply;
   const search = queryOf(request).q ?? '';
   const apps = await listApplications(deps.db, admin.tenant.id, search);
-  const body = html`<div class="actions"><a class="button" href="/portal/applications/new">New application</a></div>
+  const body = html`<div class="actions"><a class="button" href="/portal/applications/new">New application</a> <a class="button secondary" href="/portal/wizard">Configuration wizard</a></div>
 <form method="get" action="/portal/applications" class="search" role="search">
 <label for="q">Search by name or Application ID</label> <input id="q" name="q" type="search" value="${search}"> <button type="submit" class="secondary">Search</button>
 </form>
@@ -55,14 +56,11 @@ export async function galleryPage(deps: Deps, request: FastifyRequest, reply: Fa
   const admin = await requireAdmin(deps, request, reply);
   if (!admin) return reply;
   const search = queryOf(request).q ?? '';
-  const templates = searchGallery(search);
-  const body = html`<form method="get" action="/portal/applications/new" class="search" role="search">
-<label for="q">Search application</label> <input id="q" name="q" type="search" value="${search}" placeholder="Sentry"> <button type="submit" class="secondary">Search</button>
-</form>
-<div class="tiles gallery">${templates.map(
-    (t) =>
-      html`<a class="tile" href="/portal/applications/new/${t.id}"><strong>${t.name}</strong><br><span class="hint">${t.publisher}</span><p>${t.description}</p></a>`,
-  )}</div>`;
+  const body = gallerySearch({
+    action: '/portal/applications/new',
+    search,
+    hrefOf: (t) => `/portal/applications/new/${t.id}`,
+  });
   return sendPortalPage(request, reply, admin, {
     title: 'Browse Federa Directory Gallery',
     active: 'applications',
@@ -82,22 +80,10 @@ function addForm(
 ) {
   return html`<section class="card">
 <p>${template.description}</p>
-${
-  template.patterns
-    ? facts([
-        ['Identifier', template.patterns.identifier],
-        ['Reply URL', template.patterns.replyUrl],
-        ['Sign-on URL', template.patterns.signOnUrl],
-      ])
-    : null
-}
+${galleryPatterns(template)}
 <form method="post" action="/portal/applications/new/${template.id}" novalidate>
 ${hiddenCsrf(admin.csrf)}
-${field({ label: 'Name', name: 'displayName', value: values.displayName ?? (template.id === 'custom' ? '' : template.name), required: true, placeholder: 'Input name', error: errors.displayName })}
-${template.fields.map((f) => field({ label: f.label, name: f.name, value: values[f.name] ?? '', required: true, placeholder: f.placeholder, hint: f.hint, error: errors[f.name] }))}
-${Object.entries(errors)
-  .filter(([k]) => k !== 'displayName' && !template.fields.some((f) => f.name === k))
-  .map(([, message]) => html`<p class="error" role="alert">${message}</p>`)}
+${galleryAddFields(template, values, errors)}
 <div class="actions"><button type="submit">Create</button> <a class="button secondary" href="/portal/applications/new">Cancel</a></div>
 </form>
 </section>`;
@@ -131,14 +117,8 @@ export async function galleryAddSubmit(deps: Deps, request: FastifyRequest, repl
   if (!admin) return reply;
   const template = templateOf(request);
   const form = formOf(request);
-  const values = Object.fromEntries(template.fields.map((f) => [f.name, form[f.name] ?? '']));
   const result = await attempt(() =>
-    addGalleryApplication(deps, admin.actor, admin.tenant.id, {
-      templateId: template.id,
-      displayName: form.displayName ?? '',
-      values,
-      notificationEmails: admin.user.mail ? [admin.user.mail] : [admin.user.userPrincipalName],
-    }),
+    addGalleryApplication(deps, admin.actor, admin.tenant.id, galleryAddInput(admin, template, form)),
   );
   if (!result.ok) {
     return sendPortalPage(request, reply, admin, {

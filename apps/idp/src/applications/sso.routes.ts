@@ -1,4 +1,4 @@
-import { card, copyField, facts, field, hiddenCsrf, html, type SafeHtml } from '@federa/kit';
+import { card, copyField, facts, hiddenCsrf, html, type SafeHtml } from '@federa/kit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { listCertificates } from '../certificates/certificates.repository.ts';
 import type { Deps } from '../context.ts';
@@ -9,8 +9,8 @@ import { idpAddresses } from '../sso/context.ts';
 import { sendApplicationPage } from './application-page.ts';
 import type { Application } from './applications.repository.ts';
 import { requireApplication } from './applications.service.ts';
+import { basicSamlFields, basicSamlInputOf } from './basic-saml.form.ts';
 import { claimUri, NAME_ID_FORMATS } from './claims.ts';
-import { findTemplate } from './gallery.ts';
 import { applySpMetadata, updateBasicSaml } from './sso-settings.service.ts';
 
 type Params = { id: string };
@@ -104,76 +104,15 @@ ${card(`5. Test single sign-on with ${app.displayName}`, html`<p><a class="butto
   });
 }
 
-function rowsOf<T>(items: readonly T[], blank: T, extra = 2): T[] {
-  return [...items, ...Array.from({ length: extra }, () => blank)];
-}
-
 function basicForm(
   admin: AdminContext,
   app: Application,
   values: Record<string, string> | null,
   errors: Record<string, string>,
 ): SafeHtml {
-  const identifiers = values
-    ? Array.from({ length: Number(values.identifier_count ?? 0) }, (_, i) => values[`identifier_${i}`] ?? '')
-    : rowsOf(
-        app.identifiers.map((i) => i.identifier),
-        '',
-      );
-  const defaultIdentifier = values
-    ? Number(values.default_identifier ?? 0)
-    : Math.max(
-        0,
-        app.identifiers.findIndex((i) => i.isDefault),
-      );
-  const replies = values
-    ? Array.from({ length: Number(values.reply_count ?? 0) }, (_, i) => ({
-        url: values[`reply_url_${i}`] ?? '',
-        index: values[`reply_index_${i}`] ?? '',
-      }))
-    : rowsOf(
-        app.replyUrls.map((r) => ({ url: r.url, index: r.index === null ? '' : String(r.index) })),
-        { url: '', index: '' },
-      );
-  const defaultReply = values
-    ? Number(values.default_reply ?? 0)
-    : Math.max(
-        0,
-        app.replyUrls.findIndex((r) => r.isDefault),
-      );
-  const patterns = findTemplate(app.galleryTemplate)?.patterns ?? null;
-  const rowError = (key: string) =>
-    errors[key] ? html`<p class="error" id="e-${key}">${errors[key]}</p>` : null;
   return html`<form method="post" action="/portal/applications/${app.id}/sso/basic" class="card" novalidate>
 ${hiddenCsrf(admin.csrf)}
-<fieldset class="field"><legend>Identifier (Entity ID) <span class="req" aria-hidden="true">*</span></legend>
-<p class="hint">The unique ID that identifies the application to Federa Directory: the entity ID the application sends as Issuer.${patterns ? ` Pattern: ${patterns.identifier}` : ''}</p>
-<input type="hidden" name="identifier_count" value="${String(identifiers.length)}">
-<table><thead><tr><th scope="col">Identifier</th><th scope="col">Default</th></tr></thead><tbody>
-${identifiers.map(
-  (
-    value,
-    i,
-  ) => html`<tr><td><input id="f-identifier_${i}" aria-label="Identifier ${i + 1}" name="identifier_${i}" value="${value}"${errors[`identifier_${i}`] ? html` aria-invalid="true" aria-describedby="e-identifier_${i}"` : null}>${rowError(`identifier_${i}`)}</td>
-<td><input type="radio" name="default_identifier" value="${String(i)}" aria-label="Default identifier ${i + 1}"${i === defaultIdentifier ? html` checked` : null}></td></tr>`,
-)}
-</tbody></table>${rowError('identifiers')}</fieldset>
-<fieldset class="field"><legend>Reply URL (Assertion Consumer Service URL) <span class="req" aria-hidden="true">*</span></legend>
-<p class="hint">Where the application expects the SAML response (HTTP-POST). https, except for localhost and 127.0.0.1.${patterns ? ` Pattern: ${patterns.replyUrl}` : ''}</p>
-<input type="hidden" name="reply_count" value="${String(replies.length)}">
-<table><thead><tr><th scope="col">Reply URL</th><th scope="col">Index</th><th scope="col">Default</th></tr></thead><tbody>
-${replies.map(
-  (
-    r,
-    i,
-  ) => html`<tr><td><input id="f-reply_url_${i}" aria-label="Reply URL ${i + 1}" name="reply_url_${i}" value="${r.url}"${errors[`reply_url_${i}`] ? html` aria-invalid="true" aria-describedby="e-reply_url_${i}"` : null}>${rowError(`reply_url_${i}`)}</td>
-<td><input id="f-reply_index_${i}" aria-label="Reply URL index ${i + 1}" name="reply_index_${i}" value="${r.index}" size="5" inputmode="numeric"${errors[`reply_index_${i}`] ? html` aria-invalid="true" aria-describedby="e-reply_index_${i}"` : null}>${rowError(`reply_index_${i}`)}</td>
-<td><input type="radio" name="default_reply" value="${String(i)}" aria-label="Default reply URL ${i + 1}"${i === defaultReply ? html` checked` : null}></td></tr>`,
-)}
-</tbody></table>${rowError('replyUrls')}</fieldset>
-${field({ label: 'Sign on URL (Optional)', name: 'signOnUrl', value: values?.signOnUrl ?? app.signOnUrl ?? '', hint: `Where SP-initiated sign-in starts (My Apps and Test open it).${patterns ? ` Pattern: ${patterns.signOnUrl}` : ''}`, error: errors.signOnUrl })}
-${field({ label: 'Relay State (Optional)', name: 'relayState', value: values?.relayState ?? app.relayState ?? '', hint: 'Sent with IdP-initiated responses: where the application goes after sign-in.', error: errors.relayState })}
-${field({ label: 'Logout Url (Optional)', name: 'logoutUrl', value: values?.logoutUrl ?? app.logoutUrl ?? '', hint: 'Where the LogoutResponse goes after single logout.', error: errors.logoutUrl })}
+${basicSamlFields(app, values, errors)}
 <div class="actions"><button type="submit">Save</button> <a class="button secondary" href="/portal/applications/${app.id}/sso">Cancel</a></div>
 </form>
 <form method="post" action="/portal/applications/${app.id}/sso/metadata" enctype="multipart/form-data" class="card" novalidate>
@@ -206,34 +145,13 @@ export async function basicSamlSubmit(deps: Deps, request: FastifyRequest, reply
   if (!admin) return reply;
   const app = await requireApplication(deps.db, admin.tenant.id, (request.params as Params).id);
   const form = formOf(request);
-  const identifierCount = Math.min(Number(form.identifier_count ?? 0) || 0, 50);
-  const replyCount = Math.min(Number(form.reply_count ?? 0) || 0, 50);
-  const result = await attempt(() =>
-    updateBasicSaml(deps, admin.actor, admin.tenant.id, app.id, {
-      identifiers: Array.from({ length: identifierCount }, (_, i) => ({
-        identifier: form[`identifier_${i}`] ?? '',
-        isDefault: form.default_identifier === String(i),
-      })),
-      replyUrls: Array.from({ length: replyCount }, (_, i) => ({
-        url: form[`reply_url_${i}`] ?? '',
-        index: form[`reply_index_${i}`] ?? '',
-        isDefault: form.default_reply === String(i),
-      })),
-      signOnUrl: form.signOnUrl,
-      relayState: form.relayState,
-      logoutUrl: form.logoutUrl,
-    }),
-  );
+  const { input, values } = basicSamlInputOf(form);
+  const result = await attempt(() => updateBasicSaml(deps, admin.actor, admin.tenant.id, app.id, input));
   if (!result.ok) {
     return sendApplicationPage(request, reply, admin, app, {
       title: 'Basic SAML Configuration',
       section: 'sso',
-      body: basicForm(
-        admin,
-        app,
-        { ...form, identifier_count: String(identifierCount), reply_count: String(replyCount) },
-        result.errors,
-      ),
+      body: basicForm(admin, app, values, result.errors),
       crumb: 'Basic SAML Configuration',
       status: 400,
     });

@@ -4,18 +4,16 @@ import { sendApplicationPage } from '../applications/application-page.ts';
 import type { Application } from '../applications/applications.repository.ts';
 import { requireApplication } from '../applications/applications.service.ts';
 import type { Deps } from '../context.ts';
-import { listGroups } from '../groups/groups.repository.ts';
 import { attempt, formOf } from '../http/forms.ts';
-import { actionButton, selectField } from '../http/inputs.ts';
+import { actionButton } from '../http/inputs.ts';
 import { type AdminContext, done, requireAdmin } from '../portal/portal.ts';
-import { listUsers } from '../users/users.repository.ts';
 import {
-  DEFAULT_ACCESS_NAME,
-  DEFAULT_ACCESS_ROLE_ID,
-  listAppRoles,
-  listAssignments,
-  type PrincipalType,
-} from './assignments.repository.ts';
+  assignInputOf,
+  assignmentFields,
+  assignmentsTable,
+  loadAssignmentChoices,
+} from './assignment.form.ts';
+import { listAssignments } from './assignments.repository.ts';
 import { assign, createAppRole, deleteAppRole, unassign } from './assignments.service.ts';
 
 type Params = { id: string; assignmentId?: string; roleId?: string };
@@ -30,20 +28,11 @@ async function usersAndGroupsPage(
   errors: Record<string, string>,
 ) {
   const base = `/portal/applications/${app.id}`;
-  const [assignments, roles, users, groups] = await Promise.all([
+  const [assignments, choices] = await Promise.all([
     listAssignments(deps.db, app.id),
-    listAppRoles(deps.db, app.id),
-    listUsers(deps.db, admin.tenant.id),
-    listGroups(deps.db, admin.tenant.id),
+    loadAssignmentChoices(deps.db, admin.tenant.id, app.id),
   ]);
-  const principals = [
-    ...users.map((u) => ({ value: `user:${u.id}`, label: `${u.displayName} (${u.userPrincipalName})` })),
-    ...groups.map((g) => ({ value: `group:${g.id}`, label: `${g.displayName} (group)` })),
-  ];
-  const roleChoices =
-    roles.length > 0
-      ? roles.map((r) => ({ value: r.id, label: r.displayName }))
-      : [{ value: DEFAULT_ACCESS_ROLE_ID, label: DEFAULT_ACCESS_NAME }];
+  const roles = choices.roles;
   const body = html`${
     app.assignmentRequired
       ? html`<p class="flash flash-info">Assignment is required: only the users and groups below (and members of these groups) can sign in to ${app.displayName}.</p>`
@@ -51,22 +40,12 @@ async function usersAndGroupsPage(
   }
 ${card(
   'Users and groups',
-  table(
-    ['Display name', 'Object type', 'Role assigned', ''],
-    assignments.map((a) => [
-      a.principalName,
-      a.principalType === 'user' ? 'User' : 'Group',
-      a.roleName,
-      actionButton(`${base}/assignments/${a.id}/remove`, admin.csrf, 'Remove', { kind: 'secondary' }),
-    ]),
-    'No users or groups are assigned yet.',
-  ),
+  assignmentsTable(assignments, admin.csrf, (a) => `${base}/assignments/${a.id}/remove`),
 )}
 ${card(
   'Add Assignment',
   html`<form method="post" action="${base}/assignments" novalidate>${hiddenCsrf(admin.csrf)}
-${selectField({ label: 'Users and groups', name: 'principal', choices: principals, value: values.principal ?? '', placeholder: 'None Selected', error: errors.principal, required: true })}
-${selectField({ label: 'Select a role', name: 'appRoleId', choices: roleChoices, value: values.appRoleId ?? roleChoices[0]?.value ?? '', error: errors.appRoleId, hint: roles.length === 0 ? 'No role has been set up for this app: Default Access is selected.' : undefined })}
+${assignmentFields(choices, values, errors)}
 <div class="actions"><button type="submit">Assign</button></div></form>`,
 )}
 ${card(
@@ -115,14 +94,7 @@ export async function assignSubmit(deps: Deps, request: FastifyRequest, reply: F
   if (!loaded) return reply;
   const { admin, app, base } = loaded;
   const form = formOf(request);
-  const [type, id] = (form.principal ?? '').split(':');
-  const result = await attempt(() =>
-    assign(deps, admin.actor, admin.tenant.id, app.id, {
-      principalType: (type === 'group' ? 'group' : type === 'user' ? 'user' : '') as PrincipalType,
-      principalId: id ?? '',
-      appRoleId: form.appRoleId,
-    }),
-  );
+  const result = await attempt(() => assign(deps, admin.actor, admin.tenant.id, app.id, assignInputOf(form)));
   if (!result.ok) return usersAndGroupsPage(deps, request, reply, admin, app, form, result.errors);
   return done(request, reply, base, 'Assignment succeeded.');
 }
