@@ -18,6 +18,7 @@ import { samlEndpoint } from './sso/endpoint.ts';
 import { federationMetadataRoute } from './sso/metadata.ts';
 import * as tenants from './tenants/tenants.routes.ts';
 import * as users from './users/users.routes.ts';
+import * as wizard from './wizard/wizard.routes.ts';
 
 type Handler = (deps: Deps, request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 
@@ -130,6 +131,19 @@ export function registerRoutes(app: FastifyInstance, deps: Deps): void {
   post('/portal/applications/:id/certificates/:certId/activate', certificates.activateCertificateSubmit);
   post('/portal/applications/:id/certificates/:certId/delete', certificates.deleteCertificateSubmit);
   get('/portal/applications/:id/certificates/:certId/download', certificates.downloadCertificate);
+
+  // Enterprise App Configuration Wizard: gallery → single sign-on → users and groups → review → Test.
+  // Step 1 creates the application; the later steps edit it through the same services as its pages.
+  get('/portal/wizard', wizard.wizardGalleryPage);
+  get('/portal/wizard/new/:template', wizard.wizardAddPage);
+  post('/portal/wizard/new/:template', wizard.wizardAddSubmit);
+  get('/portal/wizard/:id/sso', wizard.wizardSsoPage);
+  post('/portal/wizard/:id/sso', wizard.wizardSsoSubmit);
+  get('/portal/wizard/:id/users', wizard.wizardUsersPage);
+  post('/portal/wizard/:id/users', wizard.wizardAssignSubmit);
+  post('/portal/wizard/:id/users/:assignmentId/remove', wizard.wizardUnassignSubmit);
+  get('/portal/wizard/:id/review', wizard.wizardReviewPage);
+  post('/portal/wizard/:id/review', wizard.wizardFinishSubmit);
 
   // Logs
   get('/portal/sign-ins', signInLogsPage);
