@@ -438,5 +438,116 @@ for (const dialect of DIALECTS) {
         await bsimon.context().close();
       },
     );
+
+    step(
+      'Require SSO: a member who signs in with a password is sent through SSO (and links her account by proving its password); sign-out signs her out',
+      async () => {
+        // Alex has a Contoso account in the Directory, assigned to the application like B.Simon.
+        await admin.goto(`${world.idpUrl}/portal/users/new`);
+        await admin.getByLabel('User principal name').fill(ALEX.userName);
+        await admin.getByLabel('Display name').fill(ALEX.name);
+        await admin.getByLabel('Email', { exact: true }).fill(ALEX.email);
+        await admin.getByRole('button', { name: 'Create' }).click();
+        const created = admin.getByRole('region', { name: `${ALEX.name} was created.` });
+        const alexDirectoryPassword = ((await created.getByRole('code').textContent()) ?? '').trim();
+        assert.ok(alexDirectoryPassword);
+        await openApplication(admin, world.idpUrl, APP, 'Users and groups');
+        await admin.getByLabel('Users and groups').selectOption({ label: `${ALEX.name} (${ALEX.userName})` });
+        await admin.getByRole('button', { name: 'Assign' }).click();
+        await see(admin.getByRole('status').filter({ hasText: 'Assignment succeeded.' }));
+
+        // Before SSO was required she joined acme by invitation, with a Workspace password.
+        await admin.goto(sp(`/settings/${ORG}/members/`));
+        await admin.getByRole('textbox', { name: 'Email', exact: true }).fill(ALEX.email);
+        await admin.getByRole('button', { name: 'Send invitation' }).click();
+        const inviteUrl = await copyFrom(admin, 'Invitation link');
+        const alex = await world.window();
+        await alex.goto(inviteUrl);
+        await seeHeading(alex, 'Join Acme');
+        await alex.getByRole('link', { name: 'Create an account' }).click();
+        await alex.getByLabel('Name').fill(ALEX.name);
+        await alex.getByLabel('Email').fill(ALEX.email);
+        await alex.getByLabel('Password').fill(ALEX_WORKSPACE_PASSWORD);
+        await alex.getByRole('button', { name: 'Create account' }).click();
+        await alex.getByRole('button', { name: 'Join Acme' }).click();
+        await arriveAt(alex, urls().signOnUrl);
+        await seeHeading(alex, 'Acme');
+
+        // The owner turns Require SSO on.
+        await admin.goto(sp(`/settings/${ORG}/auth/`));
+        await admin.getByLabel('Require SSO').check();
+        await admin.getByRole('button', { name: 'Save settings' }).click();
+        await see(admin.getByRole('status'));
+        assert.equal(await admin.getByLabel('Require SSO').isChecked(), true);
+        await world.screenshot(admin, '21-require-sso');
+
+        // Alex's password session no longer opens the organization: she is sent through SSO.
+        await alex.goto(urls().signOnUrl);
+        await arriveAt(alex, (u) => u.href.startsWith(sp(`/auth/login/${ORG}/`)));
+        await seeHeading(alex, 'Sign in to Acme');
+        await world.screenshot(alex, '22-sent-through-sso');
+        await alex.getByRole('button', { name: 'Continue with Active Directory' }).click();
+        await signInAtDirectory(alex, ALEX.userName, alexDirectoryPassword);
+        // Her Workspace account has this email: it must prove itself before the identity is linked.
+        await arriveAt(alex, sp(`/auth/link/${ORG}/`));
+        await seeHeading(alex, 'Link your sign-in to your account');
+        const link = card(alex, 'Link with the account’s password');
+        await link.getByRole('textbox', { name: 'Password', exact: true }).fill(ALEX_WORKSPACE_PASSWORD);
+        await link.getByRole('button', { name: 'Link and sign in' }).click();
+        await arriveAt(alex, urls().signOnUrl);
+        await seeHeading(alex, 'Acme');
+        await see(alex.getByRole('banner').getByText(ALEX.email));
+
+        // Sign out: signed out of the Workspace.
+        await alex.getByRole('banner').getByRole('button', { name: 'Sign out' }).click();
+        await see(alex.getByRole('link', { name: 'Sign in' }));
+        const me = await openJson(alex, sp('/api/0/users/me/'));
+        assert.equal(me.status, 401);
+        await alex.goto(urls().signOnUrl);
+        await arriveAt(alex, (u) => u.href.startsWith(sp(`/auth/login/${ORG}/`)));
+        await alex.context().close();
+      },
+    );
+
+    step(
+      'Common mistake: an Identifier with the wrong slug fails at the Workspace, whose sign-in attempts name the entity ID it expected',
+      async () => {
+        const wrong = sp('/saml/metadata/acme-inc/');
+        await openApplication(admin, world.idpUrl, APP, 'Single sign-on');
+        await card(admin, '1. Basic SAML Configuration').getByRole('link', { name: 'Edit' }).click();
+        await admin.getByLabel('Identifier 1', { exact: true }).fill(wrong);
+        await admin.getByRole('button', { name: 'Save' }).click();
+        await see(card(admin, '1. Basic SAML Configuration').getByText(wrong));
+        await card(admin, `5. Test single sign-on with ${APP}`).getByRole('link', { name: 'Test' }).click();
+        await admin.getByRole('link', { name: 'Test sign in (IdP initiated)' }).click();
+        await arriveAt(admin, urls().replyUrl);
+        await seeHeading(admin, 'Sign-in failed');
+        await see(admin.getByRole('alert').getByText('meant for another application or address'));
+        await see(admin.getByRole('code').filter({ hasText: /^AUDIENCE_MISMATCH$/ }));
+
+        // The failed sign-in left the owner signed in: the attempts page says what to change.
+        await admin.goto(sp(`/settings/${ORG}/auth/attempts/`));
+        await seeHeading(admin, 'SSO sign-in attempts');
+        await see(
+          admin
+            .getByRole('row')
+            .filter({ hasText: 'AUDIENCE_MISMATCH' })
+            .getByText(
+              `The Audience was ${wrong}; set the Identifier (Entity ID) in your IdP to ${urls().identifier}.`,
+            ),
+        );
+        await world.screenshot(admin, '23-wrong-identifier');
+
+        // Put the right Identifier back: signing in works again.
+        await openApplication(admin, world.idpUrl, APP, 'Single sign-on');
+        await card(admin, '1. Basic SAML Configuration').getByRole('link', { name: 'Edit' }).click();
+        await admin.getByLabel('Identifier 1', { exact: true }).fill(urls().identifier);
+        await admin.getByRole('button', { name: 'Save' }).click();
+        await card(admin, `5. Test single sign-on with ${APP}`).getByRole('link', { name: 'Test' }).click();
+        await admin.getByRole('link', { name: 'Test sign in (IdP initiated)' }).click();
+        await arriveAt(admin, urls().signOnUrl);
+        await seeHeading(admin, 'Acme');
+      },
+    );
   });
 }
