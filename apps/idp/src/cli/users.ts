@@ -1,0 +1,131 @@
+import { type CommandContext, parse, required, seg, text } from './args.ts';
+import { UsageError } from './client.ts';
+import { details, json, table } from './output.ts';
+
+export const USERS_USAGE = `federa-idp users list [--search <text>]
+       federa-idp users show <user>
+       federa-idp users create --upn <user principal name> --name <display name> [--given-name <x>] [--surname <x>] [--mail <address>] [--password <x>] [--admin] [--blocked]
+       federa-idp users block|unblock|reset-password|delete <user>
+  <user> is a user principal name (B.Simon@contoso.com) or an object id.`;
+
+interface User {
+  id: string;
+  userPrincipalName: string;
+  displayName: string;
+  mail: string | null;
+  givenName: string | null;
+  surname: string | null;
+  accountEnabled: boolean;
+  isAdmin: boolean;
+  lockedUntil: string | null;
+  createdAt: string;
+}
+
+export function userDetails(user: User): string {
+  return details([
+    ['Display name', user.displayName],
+    ['User principal name', user.userPrincipalName],
+    ['Object ID', user.id],
+    ['First name', user.givenName],
+    ['Last name', user.surname],
+    ['Email', user.mail],
+    ['Account enabled', user.accountEnabled],
+    ['Global Administrator', user.isAdmin],
+    ['Locked until', user.lockedUntil],
+    ['Created', user.createdAt],
+  ]);
+}
+
+export async function usersCommand(ctx: CommandContext, args: string[]): Promise<void> {
+  const [action, ...rest] = args;
+  const { api, io } = ctx;
+  switch (action) {
+    case 'list': {
+      const parsed = parse(rest, { search: { type: 'string' } }, USERS_USAGE, 0);
+      const search = text(parsed, 'search');
+      const body = await api.call('GET', `/users${search ? `?search=${encodeURIComponent(search)}` : ''}`);
+      if (ctx.json) return io.out(json(body));
+      return io.out(
+        table(
+          ['Display name', 'User principal name', 'Mail', 'Enabled', 'Admin', 'Object ID'],
+          (body.value as User[]).map((u) => [
+            u.displayName,
+            u.userPrincipalName,
+            u.mail,
+            u.accountEnabled,
+            u.isAdmin,
+            u.id,
+          ]),
+          'No users.',
+        ),
+      );
+    }
+    case 'show': {
+      const parsed = parse(rest, {}, USERS_USAGE, 1);
+      const user = await api.call('GET', `/users/${seg(parsed.positionals[0]!)}`);
+      return io.out(ctx.json ? json(user) : userDetails(user));
+    }
+    case 'create': {
+      const parsed = parse(
+        rest,
+        {
+          upn: { type: 'string' },
+          name: { type: 'string' },
+          'given-name': { type: 'string' },
+          surname: { type: 'string' },
+          mail: { type: 'string' },
+          password: { type: 'string' },
+          admin: { type: 'boolean' },
+          blocked: { type: 'boolean' },
+        },
+        USERS_USAGE,
+        0,
+      );
+      const body: Record<string, unknown> = {
+        userPrincipalName: required(parsed, 'upn', USERS_USAGE),
+        displayName: required(parsed, 'name', USERS_USAGE),
+      };
+      for (const [flag, key] of [
+        ['given-name', 'givenName'],
+        ['surname', 'surname'],
+        ['mail', 'mail'],
+        ['password', 'password'],
+      ] as const) {
+        const value = text(parsed, flag);
+        if (value !== undefined) body[key] = value;
+      }
+      if (parsed.values.admin) body.isAdmin = true;
+      if (parsed.values.blocked) body.accountEnabled = false;
+      const created = await api.call('POST', '/users', body);
+      if (ctx.json) return io.out(json(created));
+      return io.out(
+        `Created ${created.user.displayName} (${created.user.userPrincipalName}), object ID ${created.user.id}.\nPassword (shown only now): ${created.password}\n`,
+      );
+    }
+    case 'block':
+    case 'unblock': {
+      const parsed = parse(rest, {}, USERS_USAGE, 1);
+      const user = await api.call('POST', `/users/${seg(parsed.positionals[0]!)}/${action}`);
+      if (ctx.json) return io.out(json(user));
+      return io.out(`${user.userPrincipalName}: sign-in ${user.accountEnabled ? 'allowed' : 'blocked'}.\n`);
+    }
+    case 'reset-password': {
+      const parsed = parse(rest, {}, USERS_USAGE, 1);
+      const result = await api.call('POST', `/users/${seg(parsed.positionals[0]!)}/resetPassword`);
+      if (ctx.json) return io.out(json(result));
+      return io.out(
+        `New password of ${result.user.userPrincipalName} (shown only now): ${result.password}\n`,
+      );
+    }
+    case 'delete': {
+      const parsed = parse(rest, {}, USERS_USAGE, 1);
+      await api.call('DELETE', `/users/${seg(parsed.positionals[0]!)}`);
+      if (ctx.json) return io.out(json({ deleted: parsed.positionals[0] }));
+      return io.out(`Deleted ${parsed.positionals[0]}.\n`);
+    }
+    default:
+      throw new UsageError(
+        `${action ? `Unknown users command: ${action}` : 'Which users command?'}\n\nUsage: ${USERS_USAGE}`,
+      );
+  }
+}
