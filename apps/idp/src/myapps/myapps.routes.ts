@@ -27,7 +27,8 @@ export async function myAppsPage(deps: Deps, request: FastifyRequest, reply: Fas
       ? html`<section class="card"><p class="empty">You have no apps yet. Ask your administrator to assign you to an application.</p></section>`
       : html`<div class="tiles" role="list">${apps.map(
           (a) =>
-            html`<a class="tile" role="listitem" href="${addresses.userAccessUrl(a.appId)}"><strong>${a.displayName}</strong></a>`,
+            // The list item wraps the link: a role on the <a> itself would hide that it is a link.
+            html`<div role="listitem"><a class="tile" href="${addresses.userAccessUrl(a.appId)}"><strong>${a.displayName}</strong></a></div>`,
         )}</div>`
   }`;
   return sendPage(reply, {
