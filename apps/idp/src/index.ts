@@ -2,6 +2,8 @@
 // configuration, the migrations, and the services (for the demo seed script and the admin API).
 
 export { type BuildAppOptions, buildApp, SESSION_COOKIE } from './app.ts';
+export { type ApiToken, listApiTokens } from './api-tokens/api-tokens.repository.ts';
+export { createApiToken, revokeApiToken } from './api-tokens/api-tokens.service.ts';
 export {
   type Application,
   findApplication,
