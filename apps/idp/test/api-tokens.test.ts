@@ -129,6 +129,26 @@ for (const dialect of DIALECTS) {
       await idp.close();
     });
 
+    test('a token stops working when the administrator who made it is blocked or no longer an administrator', async () => {
+      const idp = await startIdp(dialect);
+      const contoso = await seedContoso(idp.deps);
+      const { user: second } = await createUser(idp.deps, TEST_ACTOR, contoso.tenant.id, {
+        userPrincipalName: 'second@contoso.com',
+        displayName: 'Second Admin',
+        isAdmin: true,
+      });
+      const api = apiClient(idp.app, await tokenFor(idp.deps, second, 'second'));
+      const admin = apiClient(idp.app, await tokenFor(idp.deps, contoso.admin, 'first'));
+      assert.equal((await api.get('/organization')).status, 200);
+      assert.equal((await admin.post(`/users/${second.id}/block`)).status, 200);
+      assert.equal((await api.get('/organization')).body.error.code, 'invalid_token');
+      assert.equal((await admin.post(`/users/${second.id}/unblock`)).status, 200);
+      assert.equal((await api.get('/organization')).status, 200);
+      assert.equal((await admin.patch(`/users/${second.id}`, { isAdmin: false })).status, 200);
+      assert.equal((await api.get('/organization')).status, 401);
+      await idp.close();
+    });
+
     test('a token sees only its own tenant: another tenant’s users, groups and applications are not found, nor assignable', async () => {
       const idp = await startIdp(dialect);
       const contoso = await seedContoso(idp.deps);

@@ -4,6 +4,7 @@ import { type Actor, type Deps, newId, nowIso } from '../context.ts';
 import { inTransaction } from '../db/schema.ts';
 import { FieldErrors, notFound } from '../errors.ts';
 import { findTenant, type Tenant } from '../tenants/tenants.repository.ts';
+import { findUserInTenant } from '../users/users.repository.ts';
 import {
   type ApiToken,
   findApiToken,
@@ -105,7 +106,7 @@ export async function revokeApiToken(
   });
 }
 
-export type TokenRefusal = 'malformed' | 'unknown' | 'revoked' | 'expired';
+export type TokenRefusal = 'malformed' | 'unknown' | 'revoked' | 'expired' | 'creator-not-admin';
 
 /**
  * The tenant and token a presented bearer token stands for, or why it is refused. Records when the
@@ -125,6 +126,12 @@ export async function authenticateApiToken(
   if (token.expiresAt <= now.toISOString()) return { ok: false, reason: 'expired' };
   const tenant = await findTenant(deps.db, token.tenantId);
   if (!tenant) return { ok: false, reason: 'unknown' };
+  // A token acts for the administrator who made it: once they are no longer an administrator of the
+  // tenant (role removed, sign-in blocked, account deleted), their tokens stop working too.
+  if (token.createdById !== null) {
+    const creator = await findUserInTenant(deps.db, tenant.id, token.createdById);
+    if (!creator?.isAdmin || !creator.accountEnabled) return { ok: false, reason: 'creator-not-admin' };
+  }
   if (!token.lastUsedAt || now.getTime() - new Date(token.lastUsedAt).getTime() >= 60_000) {
     await markApiTokenUsed(deps.db, token.id, now.toISOString());
   }
