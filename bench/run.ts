@@ -1,3 +1,4 @@
+import { benchLogin } from './login.ts';
 import { benchSaml } from './saml.ts';
 
 /**
@@ -6,6 +7,7 @@ import { benchSaml } from './saml.ts';
  */
 const BENCHES: Record<string, () => Promise<void>> = {
   saml: benchSaml,
+  login: benchLogin,
 };
 
 async function main(names: readonly string[]): Promise<number> {

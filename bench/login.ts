@@ -1,0 +1,153 @@
+// `npm run bench -- login`: complete SP-initiated sign-ins over HTTP against the real services, started
+// here as processes (test/support/cluster.ts), driven by test/support/login-driver.ts: a cookie jar per
+// virtual user, Workspace login page → POST → Directory (live session) → form → ACS → organization
+// page. Three set-ups: SQLite with one instance of each service; PostgreSQL with one of each;
+// PostgreSQL with two of each on one database per service, requests spread round robin.
+//
+// Settings (environment): LOGIN_BENCH_SECONDS (measured time per set-up, default 10),
+// LOGIN_BENCH_MAX (logins per set-up at most, default 20000), LOGIN_BENCH_USERS (concurrent virtual
+// users, default 32), LOGIN_BENCH_SETUPS (comma-separated subset, e.g. `pg-1x1`), LOGIN_BENCH_PROFILE
+// (a folder: each service process writes a V8 CPU profile there, summarized at the end).
+import { mkdirSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { startPostgres } from '../scripts/postgres.ts';
+import { type Cluster, peakRssMb, startCluster } from '../test/support/cluster.ts';
+import { type LoginResult, stream } from '../test/support/login-driver.ts';
+import { summarizeProfile } from './cpu-profile.ts';
+import { printFigure } from './measure.ts';
+
+interface Setup {
+  name: string;
+  dialect: 'sqlite' | 'postgres';
+  instances: number;
+}
+
+const SETUPS: Setup[] = [
+  { name: 'sqlite-1x1', dialect: 'sqlite', instances: 1 },
+  { name: 'pg-1x1', dialect: 'postgres', instances: 1 },
+  { name: 'pg-2x2', dialect: 'postgres', instances: 2 },
+];
+
+function setting(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new Error(`${name} must be a positive number, not "${raw}"`);
+  return value;
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+async function runSetup(
+  setup: Setup,
+  postgresUrl: string | null,
+  options: { seconds: number; max: number; users: number; profileDir: string | null },
+): Promise<void> {
+  const profileDir = options.profileDir ? join(options.profileDir, setup.name) : null;
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
+  const cluster: Cluster = await startCluster({
+    dialect: setup.dialect,
+    postgresUrl: postgresUrl ?? undefined,
+    idpInstances: setup.instances,
+    spInstances: setup.instances,
+    users: options.users,
+    nodeArgs: profileDir
+      ? (service, index) => [
+          '--cpu-prof',
+          '--cpu-prof-dir',
+          profileDir,
+          '--cpu-prof-name',
+          `${service}-${index}.cpuprofile`,
+        ]
+      : undefined,
+  });
+  const { driver, users } = cluster;
+  try {
+    // Warm-up: each virtual user signs in at the Directory once (its SSO session), then signs in to
+    // the Workspace once (provisioned just in time), then everyone runs for a second or two untimed.
+    await Promise.all(users.map((user) => driver.signInAtIdp(user)));
+    const first = await Promise.all(users.map((user) => driver.login(user)));
+    const firstFailure = first.find((r) => !r.ok);
+    if (firstFailure) throw new Error(`warm-up sign-in failed: ${firstFailure.failure?.message}`);
+    const warmUntil = performance.now() + Math.min(2000, options.seconds * 200);
+    await stream(driver, users, () => performance.now() > warmUntil);
+
+    const startedAt = performance.now();
+    const endAt = startedAt + options.seconds * 1000;
+    const results: LoginResult[] = await stream(
+      driver,
+      users,
+      (done) => done.length >= options.max || performance.now() > endAt,
+    );
+    const elapsed = (performance.now() - startedAt) / 1000;
+    const ok = results.filter((r) => r.ok);
+    const failed = results.filter((r) => !r.ok);
+    const sorted = ok.map((r) => r.ms).sort((a, b) => a - b);
+    const prefix = `login.${setup.name}`;
+    printFigure(`${prefix}.rate`, ok.length / elapsed, 'logins/s');
+    console.log(`${prefix}.p50: ${percentile(sorted, 50).toFixed(1)} ms`);
+    console.log(`${prefix}.p95: ${percentile(sorted, 95).toFixed(1)} ms`);
+    console.log(`${prefix}.p99: ${percentile(sorted, 99).toFixed(1)} ms`);
+    printFigure(`${prefix}.errors`, failed.length, `of ${results.length} logins`);
+    for (const [service, label] of [
+      [cluster.idp, 'directory'],
+      [cluster.sp, 'workspace'],
+    ] as const) {
+      const peaks = service.running.map((r) => peakRssMb(r.process.pid!));
+      printFigure(
+        `${prefix}.${label}.rss`,
+        Math.max(...peaks),
+        `MB peak${peaks.length > 1 ? ` (largest of ${peaks.length} instances: ${peaks.map((p) => Math.round(p)).join(', ')})` : ''}`,
+      );
+    }
+    if (failed.length > 0) {
+      const kinds = new Map<string, number>();
+      for (const r of failed) {
+        const key = `${r.failure?.step} ${r.failure?.kind} ${r.failure?.status ?? ''}`.trim();
+        kinds.set(key, (kinds.get(key) ?? 0) + 1);
+      }
+      for (const [kind, count] of kinds) console.log(`${prefix}.error: ${count} × ${kind}`);
+    }
+  } finally {
+    await cluster.stop();
+  }
+  if (profileDir) {
+    for (const file of readdirSync(profileDir)
+      .filter((f) => f.endsWith('.cpuprofile'))
+      .sort()) {
+      console.log(`\nprofile ${setup.name}/${file} (self time):`);
+      console.log(summarizeProfile(join(profileDir, file)));
+    }
+  }
+}
+
+export async function benchLogin(): Promise<void> {
+  const seconds = setting('LOGIN_BENCH_SECONDS', 10);
+  const max = setting('LOGIN_BENCH_MAX', 20_000);
+  const users = setting('LOGIN_BENCH_USERS', 32);
+  const only = (process.env.LOGIN_BENCH_SETUPS ?? '').split(',').filter(Boolean);
+  const unknown = only.filter((name) => !SETUPS.some((s) => s.name === name));
+  if (unknown.length > 0) {
+    throw new Error(
+      `LOGIN_BENCH_SETUPS: unknown ${unknown.join(', ')}; known: ${SETUPS.map((s) => s.name).join(', ')}`,
+    );
+  }
+  const setups = only.length > 0 ? SETUPS.filter((s) => only.includes(s.name)) : SETUPS;
+  const profileDir = process.env.LOGIN_BENCH_PROFILE ? resolve(process.env.LOGIN_BENCH_PROFILE) : null;
+  console.log(
+    `login: ${users} concurrent virtual users, ${seconds} s or ${max} logins per set-up, after a warm-up`,
+  );
+  const postgres = setups.some((s) => s.dialect === 'postgres') ? await startPostgres() : null;
+  try {
+    for (const setup of setups) {
+      await runSetup(setup, postgres?.url ?? null, { seconds, max, users, profileDir });
+    }
+  } finally {
+    postgres?.stop();
+  }
+}
