@@ -159,8 +159,20 @@ export async function activeCredential(
   if (!active) return null;
   const sealed = await sealedKeyOf(deps.db, active.id);
   if (!sealed) return null;
-  return signingCredential(
+  // Which certificate is active is read from the database on every sign-in (so that a rollover or a
+  // deletion takes effect at once on every instance); only the decrypting and parsing of that
+  // certificate's key, which never changes, is done once per process.
+  const cacheKey = `${deps.config.secretKey.toString('base64')}\n${active.id}\n${sealed}\n${active.certificatePem}`;
+  const cached = parsedCredentials.get(cacheKey);
+  if (cached) return cached;
+  const credential = signingCredential(
     open(deps.config.secretKey, sealed, sealContext(active.id)),
     active.certificatePem,
   );
+  if (parsedCredentials.size >= 1000) parsedCredentials.delete(parsedCredentials.keys().next().value!);
+  parsedCredentials.set(cacheKey, credential);
+  return credential;
 }
+
+/** Parsed signing keys by certificate id and sealed key (a key parse costs more than the signature). */
+const parsedCredentials = new Map<string, SigningCredential>();

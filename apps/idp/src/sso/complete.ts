@@ -125,9 +125,13 @@ export async function completeFlow(
   reply: FastifyReply,
   flow: PendingFlow,
   signedIn: { auth: SessionAuth; user: User },
+  /** The tenant and application the SAML endpoint's checks loaded in this same request, if so. */
+  loaded?: { tenant: Tenant; application: Application },
 ): Promise<FastifyReply> {
-  const tenant = await findTenant(deps.db, flow.tenantId);
-  const app = tenant ? await findApplication(deps.db, tenant.id, flow.applicationId) : null;
+  // A flow finished later (after the sign-in page) reads both again: either may have changed since.
+  const tenant = loaded?.tenant ?? (await findTenant(deps.db, flow.tenantId));
+  const app =
+    loaded?.application ?? (tenant ? await findApplication(deps.db, tenant.id, flow.applicationId) : null);
   const fc: FailureContext = {
     tenant,
     application: app,

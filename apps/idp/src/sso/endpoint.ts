@@ -92,7 +92,9 @@ export async function samlEndpoint(
     correlationId: ctx.correlationId,
     createdAt: deps.clock.now().toISOString(),
   };
-  if (!ctx.prompt && here) return completeFlow(deps, request, reply, flow, here);
+  if (!ctx.prompt && here) {
+    return completeFlow(deps, request, reply, flow, here, { tenant, application: ctx.application! });
+  }
   await saveFlow(request, flow);
   return reply.redirect(`/${encodeURIComponent(segment)}/login?flow=${flow.key}`, 303);
 }

@@ -75,10 +75,22 @@ function toProvider(row: AuthProvidersTable): Provider {
   };
 }
 
-/** The provider's certificates, parsed (for validateResponse and the settings page). */
+/**
+ * The provider's certificates, parsed (for validateResponse and the settings page). The list is read
+ * from the database on every sign-in; a certificate's parse (its text never changes) is kept per process.
+ */
 export function certificatesOf(provider: Pick<IdpSettings, 'signingCertificates'>): Certificate[] {
-  return provider.signingCertificates.map((base64) => parseCertificate(base64));
+  return provider.signingCertificates.map((base64) => {
+    const cached = parsedCertificates.get(base64);
+    if (cached) return cached;
+    const parsed = parseCertificate(base64);
+    if (parsedCertificates.size >= 1000) parsedCertificates.delete(parsedCertificates.keys().next().value!);
+    parsedCertificates.set(base64, parsed);
+    return parsed;
+  });
 }
+
+const parsedCertificates = new Map<string, Certificate>();
 
 export async function findProviderByOrganization(db: Db, organizationId: string): Promise<Provider | null> {
   const row = await db
