@@ -1,9 +1,9 @@
 // @federa/idp: Federa Directory. What other code may use without HTTP: the app factory, the
 // configuration, the migrations, and the services (for the demo seed script and the admin API).
 
-export { type BuildAppOptions, buildApp, SESSION_COOKIE } from './app.ts';
 export { type ApiToken, listApiTokens } from './api-tokens/api-tokens.repository.ts';
 export { createApiToken, revokeApiToken } from './api-tokens/api-tokens.service.ts';
+export { type BuildAppOptions, buildApp, SESSION_COOKIE } from './app.ts';
 export {
   type Application,
   findApplication,
