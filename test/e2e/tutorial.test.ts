@@ -616,10 +616,9 @@ for (const dialect of DIALECTS) {
           .getByRole('link', { name: 'Dev outbox' })
           .click();
         const mail = bsimon.getByRole('row').filter({ hasText: 'Link your Globex sign-in' });
-        const confirmUrl = /https?:\/\/\S+\/auth\/link\/confirm\/\S+\//.exec(
-          (await mail.textContent()) ?? '',
-        )?.[0];
-        assert.ok(confirmUrl?.startsWith(sp('/auth/link/confirm/')), 'the emailed link');
+        const confirmUrl =
+          /https?:\/\/\S+\/auth\/link\/confirm\/\S+\//.exec((await mail.textContent()) ?? '')?.[0] ?? '';
+        assert.ok(confirmUrl.startsWith(sp('/auth/link/confirm/')), 'the emailed link');
         await bsimon.goto(confirmUrl);
         await bsimon.getByRole('button', { name: 'Confirm and link' }).click();
         await see(
