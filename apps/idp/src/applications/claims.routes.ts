@@ -140,42 +140,63 @@ ${selectField({ label: 'Source attribute', name: 'source', choices: SOURCES, val
 <div class="actions"><button type="submit">Save</button> <a class="button secondary" href="${base}">Cancel</a></div></form>`;
 }
 
-export async function nameIdPage(deps: Deps, request: FastifyRequest, reply: FastifyReply) {
-  const loaded = await load(deps, request, reply);
-  if (!loaded) return reply;
-  return send(
-    request,
-    reply,
-    loaded.admin,
-    loaded.app,
-    'Manage claim: Unique User Identifier (Name ID)',
-    nameIdForm(loaded.admin, loaded.app, loaded.base, null, {}),
-  );
+/**
+ * A settings form of its own page (GET shows it, POST saves it through the service and comes back to
+ * Attributes & Claims, or shows the form again with the errors beside the fields).
+ */
+function settingsForm(spec: {
+  title: string;
+  form: (
+    admin: AdminContext,
+    app: Application,
+    base: string,
+    values: Record<string, string> | null,
+    errors: Record<string, string>,
+  ) => SafeHtml;
+  save: (deps: Deps, admin: AdminContext, app: Application, form: Record<string, string>) => Promise<unknown>;
+  saved: string;
+}) {
+  return {
+    async page(deps: Deps, request: FastifyRequest, reply: FastifyReply) {
+      const loaded = await load(deps, request, reply);
+      if (!loaded) return reply;
+      const { admin, app, base } = loaded;
+      return send(request, reply, admin, app, spec.title, spec.form(admin, app, base, null, {}));
+    },
+    async submit(deps: Deps, request: FastifyRequest, reply: FastifyReply) {
+      const loaded = await load(deps, request, reply);
+      if (!loaded) return reply;
+      const { admin, app, base } = loaded;
+      const form = formOf(request);
+      const result = await attempt(() => spec.save(deps, admin, app, form));
+      if (!result.ok) {
+        return send(
+          request,
+          reply,
+          admin,
+          app,
+          spec.title,
+          spec.form(admin, app, base, form, result.errors),
+          400,
+        );
+      }
+      return done(request, reply, base, spec.saved);
+    },
+  };
 }
 
-export async function nameIdSubmit(deps: Deps, request: FastifyRequest, reply: FastifyReply) {
-  const loaded = await load(deps, request, reply);
-  if (!loaded) return reply;
-  const { admin, app, base } = loaded;
-  const form = formOf(request);
-  const result = await attempt(() =>
+const nameId = settingsForm({
+  title: 'Manage claim: Unique User Identifier (Name ID)',
+  form: nameIdForm,
+  save: (deps, admin, app, form) =>
     updateNameId(deps, admin.actor, admin.tenant.id, app.id, {
       source: form.source ?? '',
       format: form.format ?? '',
     }),
-  );
-  if (!result.ok)
-    return send(
-      request,
-      reply,
-      admin,
-      app,
-      'Manage claim: Unique User Identifier (Name ID)',
-      nameIdForm(admin, app, base, form, result.errors),
-      400,
-    );
-  return done(request, reply, base, 'Saved the Unique User Identifier.');
-}
+  saved: 'Saved the Unique User Identifier.',
+});
+export const nameIdPage = nameId.page;
+export const nameIdSubmit = nameId.submit;
 
 function claimForm(
   admin: AdminContext,
@@ -301,42 +322,18 @@ ${radioField({ label: 'Source attribute', name: 'source', choices: GROUP_CLAIM_S
 <div class="actions"><button type="submit">Save</button> <a class="button secondary" href="${base}">Cancel</a></div></form>`;
 }
 
-export async function groupClaimPage(deps: Deps, request: FastifyRequest, reply: FastifyReply) {
-  const loaded = await load(deps, request, reply);
-  if (!loaded) return reply;
-  return send(
-    request,
-    reply,
-    loaded.admin,
-    loaded.app,
-    'Group Claims',
-    groupClaimForm(loaded.admin, loaded.app, loaded.base, null, {}),
-  );
-}
-
-export async function groupClaimSubmit(deps: Deps, request: FastifyRequest, reply: FastifyReply) {
-  const loaded = await load(deps, request, reply);
-  if (!loaded) return reply;
-  const { admin, app, base } = loaded;
-  const form = formOf(request);
-  const result = await attempt(() =>
+const groupClaim = settingsForm({
+  title: 'Group Claims',
+  form: groupClaimForm,
+  save: (deps, admin, app, form) =>
     updateGroupClaim(deps, admin.actor, admin.tenant.id, app.id, {
       mode: form.mode ?? '',
       source: form.source ?? '',
     }),
-  );
-  if (!result.ok)
-    return send(
-      request,
-      reply,
-      admin,
-      app,
-      'Group Claims',
-      groupClaimForm(admin, app, base, form, result.errors),
-      400,
-    );
-  return done(request, reply, base, 'Saved the group claim.');
-}
+  saved: 'Saved the group claim.',
+});
+export const groupClaimPage = groupClaim.page;
+export const groupClaimSubmit = groupClaim.submit;
 
 export async function roleClaimSubmit(deps: Deps, request: FastifyRequest, reply: FastifyReply) {
   const loaded = await load(deps, request, reply);
