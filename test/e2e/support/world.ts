@@ -27,6 +27,8 @@ export interface World {
   window(): Promise<Page>;
   /** Saves a screenshot of the page's viewport as `<name>.png`. */
   screenshot(page: Page, name: string): Promise<void>;
+  /** Screenshots of every open window into the run's temporary folder; returns where they are. */
+  failureScreenshots(): Promise<string>;
   /** What both services printed, for failure messages. */
   output(): string;
   /** Closes every window, the browser and both services; removes the temporary files unless `keep`. */
@@ -132,6 +134,15 @@ export async function startWorld(dialect: TestDialect): Promise<World> {
     },
     screenshot: async (page, name) => {
       await page.screenshot({ path: join(screenshotDir, `${name}.png`), timeout: STEP_TIMEOUT_MS });
+    },
+    failureScreenshots: async () => {
+      const dir = join(temp, 'failure');
+      mkdirSync(dir, { recursive: true });
+      let n = 0;
+      for (const context of running.contexts())
+        for (const page of context.pages())
+          await page.screenshot({ path: join(dir, `window-${++n}.png`), timeout: 5000 }).catch(() => {});
+      return dir;
     },
     output,
     close,

@@ -1,0 +1,45 @@
+import { arriveAt, card, openApplication, see, seeHeading } from '../support/pages.ts';
+import { APP, ORG, type Tutorial } from './tutorial.ts';
+
+/**
+ * A newcomer's mistake: an Identifier with the wrong slug. The Workspace refuses the response, and its
+ * SSO sign-in attempts page names the entity ID it expected.
+ */
+export async function wrongIdentifier(t: Tutorial): Promise<void> {
+  const { world, admin, sp, urls } = t;
+  const wrong = sp('/saml/metadata/acme-inc/');
+  await openApplication(admin, world.idpUrl, APP, 'Single sign-on');
+  await card(admin, '1. Basic SAML Configuration').getByRole('link', { name: 'Edit' }).click();
+  await admin.getByLabel('Identifier 1', { exact: true }).fill(wrong);
+  await admin.getByRole('button', { name: 'Save' }).click();
+  await see(card(admin, '1. Basic SAML Configuration').getByText(wrong));
+  await card(admin, `5. Test single sign-on with ${APP}`).getByRole('link', { name: 'Test' }).click();
+  await admin.getByRole('link', { name: 'Test sign in (IdP initiated)' }).click();
+  await arriveAt(admin, urls().replyUrl);
+  await seeHeading(admin, 'Sign-in failed');
+  await see(admin.getByRole('alert').getByText('meant for another application or address'));
+  await see(admin.getByRole('code').filter({ hasText: /^AUDIENCE_MISMATCH$/ }));
+
+  // The failed sign-in left the owner signed in: the attempts page says what to change.
+  await admin.goto(sp(`/settings/${ORG}/auth/attempts/`));
+  await seeHeading(admin, 'SSO sign-in attempts');
+  await see(
+    admin
+      .getByRole('row')
+      .filter({ hasText: 'AUDIENCE_MISMATCH' })
+      .getByText(
+        `The Audience was ${wrong}; set the Identifier (Entity ID) in your IdP to ${urls().identifier}.`,
+      ),
+  );
+  await world.screenshot(admin, '23-wrong-identifier');
+
+  // Put the right Identifier back: signing in works again.
+  await openApplication(admin, world.idpUrl, APP, 'Single sign-on');
+  await card(admin, '1. Basic SAML Configuration').getByRole('link', { name: 'Edit' }).click();
+  await admin.getByLabel('Identifier 1', { exact: true }).fill(urls().identifier);
+  await admin.getByRole('button', { name: 'Save' }).click();
+  await card(admin, `5. Test single sign-on with ${APP}`).getByRole('link', { name: 'Test' }).click();
+  await admin.getByRole('link', { name: 'Test sign in (IdP initiated)' }).click();
+  await arriveAt(admin, urls().signOnUrl);
+  await seeHeading(admin, 'Acme');
+}

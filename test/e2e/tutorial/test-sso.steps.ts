@@ -1,0 +1,140 @@
+import assert from 'node:assert/strict';
+import {
+  arriveAt,
+  card,
+  openApplication,
+  see,
+  seeHeading,
+  signInAtDirectory,
+  trail,
+} from '../support/pages.ts';
+import { APP, BSIMON, ORG, type Tutorial } from './tutorial.ts';
+
+/**
+ * “Test SSO”, SP initiated: Test this application opens the Sign-on URL; B.Simon signs in there,
+ * and from the Workspace login page.
+ */
+export async function testSpInitiated(t: Tutorial): Promise<void> {
+  const { world, admin, sp, urls } = t;
+  await openApplication(admin, world.idpUrl, APP, 'Single sign-on');
+  await card(admin, `5. Test single sign-on with ${APP}`).getByRole('link', { name: 'Test' }).click();
+  await seeHeading(admin, `Test single sign-on with ${APP}`);
+  await world.screenshot(admin, '14-test-this-application');
+  const spTest = admin.getByRole('link', { name: 'Test sign in (SP initiated)' });
+  const signOnUrl = (await spTest.getAttribute('href')) ?? '';
+  assert.equal(signOnUrl, urls().signOnUrl, 'Test opens the Sign-on URL');
+  // As the current user (the admin, signed in to both sides by now): straight to the organization.
+  await spTest.click();
+  await arriveAt(admin, urls().signOnUrl);
+  await seeHeading(admin, 'Acme');
+
+  // B.Simon, in her own browser, follows the same link.
+  const bsimon = await world.window();
+  await bsimon.goto(signOnUrl);
+  await arriveAt(bsimon, (u) => u.href.startsWith(sp(`/auth/login/${ORG}/`)));
+  await seeHeading(bsimon, 'Sign in to Acme');
+  await world.screenshot(bsimon, '15-workspace-login');
+  await bsimon.getByRole('button', { name: 'Continue with Active Directory' }).click();
+  await arriveAt(bsimon, (u) => u.origin === world.idpUrl);
+  await see(bsimon.getByRole('region', { name: `Sign in to Contoso to continue to ${APP}` }));
+  await bsimon.getByLabel('Email, phone, or Skype').fill(BSIMON.userName);
+  await world.screenshot(bsimon, '16-directory-sign-in');
+  await signInAtDirectory(bsimon, BSIMON.userName, t.bsimonPassword);
+  await arriveAt(bsimon, urls().signOnUrl);
+  await seeHeading(bsimon, 'Acme');
+  await see(bsimon.getByRole('banner').getByText(BSIMON.email));
+  await world.screenshot(bsimon, '17-signed-in-to-the-organization');
+  await bsimon.context().close();
+
+  // Going to the Workspace's login page directly and starting there.
+  const direct = await world.window();
+  await direct.goto(sp(`/auth/login/${ORG}/`));
+  await direct.getByRole('button', { name: 'Continue with Active Directory' }).click();
+  await signInAtDirectory(direct, BSIMON.userName, t.bsimonPassword);
+  await arriveAt(direct, urls().signOnUrl);
+  await see(direct.getByRole('banner').getByText(BSIMON.email));
+  await direct.context().close();
+}
+
+/**
+ * “Test SSO”, IdP initiated: with the Sign-on URL cleared, Test this application signs in straight away.
+ */
+export async function testIdpInitiated(t: Tutorial): Promise<void> {
+  const { world, admin, sp, urls } = t;
+  await openApplication(admin, world.idpUrl, APP, 'Single sign-on');
+  await card(admin, '1. Basic SAML Configuration').getByRole('link', { name: 'Edit' }).click();
+  await admin.getByLabel('Sign on URL (Optional)').fill('');
+  await admin.getByRole('button', { name: 'Save' }).click();
+  await seeHeading(admin, `${APP} | SAML-based Sign-on`);
+  await see(
+    card(admin, '1. Basic SAML Configuration')
+      .getByRole('definition')
+      .filter({ hasText: /^Optional$/ }),
+  );
+  await card(admin, `5. Test single sign-on with ${APP}`).getByRole('link', { name: 'Test' }).click();
+  await seeHeading(admin, `Test single sign-on with ${APP}`);
+  assert.equal(await admin.getByRole('link', { name: 'Test sign in (SP initiated)' }).count(), 0);
+  await world.screenshot(admin, '18-test-idp-initiated');
+  const idpTest = admin.getByRole('link', { name: 'Test sign in (IdP initiated)' });
+  const userAccessUrl = (await idpTest.getAttribute('href')) ?? '';
+  assert.ok(
+    userAccessUrl.startsWith(`${world.idpUrl}/myapps/signin/`),
+    `the user access URL, not ${userAccessUrl}`,
+  );
+  // The admin: the Directory posts the response to the Reply URL; no Workspace page in between.
+  const adminTrail = trail(admin);
+  await idpTest.click();
+  await arriveAt(admin, urls().signOnUrl);
+  await seeHeading(admin, 'Acme');
+  assert.ok(!adminTrail.some((u) => u.includes('/auth/login/')), adminTrail.join('\n'));
+
+  // B.Simon, in a new browser: signs in at the Directory, and is in.
+  const bsimon = await world.window();
+  const bsimonTrail = trail(bsimon);
+  await bsimon.goto(userAccessUrl);
+  await signInAtDirectory(bsimon, BSIMON.userName, t.bsimonPassword);
+  await arriveAt(bsimon, urls().signOnUrl);
+  await see(bsimon.getByRole('banner').getByText(BSIMON.email));
+  assert.ok(!bsimonTrail.some((u) => u.startsWith(sp('/auth/login/'))), bsimonTrail.join('\n'));
+  await bsimon.context().close();
+}
+
+/**
+ * “Test SSO”, either mode: the My Apps tile without a Sign-on URL (IdP-initiated) and with one
+ * (through the Workspace login page).
+ */
+export async function testMyApps(t: Tutorial): Promise<void> {
+  const { world, admin, sp, urls } = t;
+  const bsimon = await world.window();
+  await bsimon.goto(`${world.idpUrl}/myapps`);
+  await signInAtDirectory(bsimon, BSIMON.userName, t.bsimonPassword);
+  await seeHeading(bsimon, 'My Apps');
+  const tile = bsimon.getByRole('listitem').getByRole('link', { name: APP, exact: true });
+  await see(tile);
+  await world.screenshot(bsimon, '19-my-apps');
+  // IdP mode (no Sign-on URL): straight into the organization.
+  let visited = trail(bsimon);
+  await tile.click();
+  await arriveAt(bsimon, urls().signOnUrl);
+  await see(bsimon.getByRole('banner').getByText(BSIMON.email));
+  assert.ok(!visited.some((u) => u.startsWith(sp('/auth/login/'))), visited.join('\n'));
+
+  // SP mode: the admin sets the Sign-on URL again; B.Simon signs out of the Workspace and uses the tile.
+  await openApplication(admin, world.idpUrl, APP, 'Single sign-on');
+  await card(admin, '1. Basic SAML Configuration').getByRole('link', { name: 'Edit' }).click();
+  await admin.getByLabel('Sign on URL (Optional)').fill(urls().signOnUrl);
+  await admin.getByRole('button', { name: 'Save' }).click();
+  await see(card(admin, '1. Basic SAML Configuration').getByText(urls().signOnUrl));
+
+  await bsimon.getByRole('banner').getByRole('button', { name: 'Sign out' }).click();
+  await bsimon.goto(`${world.idpUrl}/myapps`);
+  visited = trail(bsimon);
+  await tile.click();
+  await arriveAt(bsimon, (u) => u.href.startsWith(sp(`/auth/login/${ORG}/`)));
+  await bsimon.getByRole('button', { name: 'Continue with Active Directory' }).click();
+  // Still signed in at the Directory: no password asked, back to the organization.
+  await arriveAt(bsimon, urls().signOnUrl);
+  await see(bsimon.getByRole('banner').getByText(BSIMON.email));
+  assert.ok(visited.includes(urls().signOnUrl), visited.join('\n'));
+  await bsimon.context().close();
+}
