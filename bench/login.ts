@@ -9,10 +9,18 @@
 // users, default 32), LOGIN_BENCH_SETUPS (comma-separated subset, e.g. `pg-1x1`), LOGIN_BENCH_PROFILE
 // (a folder: each service process writes a V8 CPU profile there, summarized at the end).
 import { mkdirSync, readdirSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startPostgres } from '../scripts/postgres.ts';
-import { type Cluster, peakRssMb, startCluster } from '../test/support/cluster.ts';
+import {
+  type Cluster,
+  cpuMs,
+  peakRssMb,
+  postgresCpuMs,
+  resetPeakRss,
+  startCluster,
+} from '../test/support/cluster.ts';
 import { type LoginResult, stream } from '../test/support/login-driver.ts';
 import { summarizeProfile } from './cpu-profile.ts';
 import { printFigure } from './measure.ts';
@@ -41,6 +49,28 @@ function setting(name: string, fallback: number): number {
 function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+interface CpuSnapshot {
+  directory: number;
+  workspace: number;
+  postgres: number;
+  driver: number;
+}
+
+/** CPU time so far of every process a login runs in, ms (the services' instances summed). */
+function cpuSnapshot(cluster: Cluster, postgresUrl: string | null): CpuSnapshot {
+  const sum = (running: Cluster['idp']['running']) => running.reduce((a, r) => a + cpuMs(r.process.pid!), 0);
+  const own = process.cpuUsage();
+  return {
+    directory: sum(cluster.idp.running),
+    workspace: sum(cluster.sp.running),
+    postgres:
+      postgresUrl && cluster.idp.databaseUrl.startsWith('postgres')
+        ? postgresCpuMs(Number(new URL(postgresUrl).port))
+        : Number.NaN,
+    driver: (own.user + own.system) / 1000,
+  };
 }
 
 async function runSetup(
@@ -77,6 +107,14 @@ async function runSetup(
     const warmUntil = performance.now() + Math.min(2000, options.seconds * 200);
     await stream(driver, users, () => performance.now() > warmUntil);
 
+    // Peak memory is that of the measured sign-ins: the warm-up's password sign-ins at the Directory
+    // (argon2id, 19 MiB each, four at a time) are not what this measures; their peak is shown beside it.
+    const lifetimePeaks = new Map<number, number>();
+    for (const running of [...cluster.idp.running, ...cluster.sp.running]) {
+      lifetimePeaks.set(running.process.pid!, peakRssMb(running.process.pid!));
+      resetPeakRss(running.process.pid!);
+    }
+    const cpuBefore = cpuSnapshot(cluster, postgresUrl);
     const startedAt = performance.now();
     const endAt = startedAt + options.seconds * 1000;
     const results: LoginResult[] = await stream(
@@ -85,6 +123,7 @@ async function runSetup(
       (done) => done.length >= options.max || performance.now() > endAt,
     );
     const elapsed = (performance.now() - startedAt) / 1000;
+    const cpuAfter = cpuSnapshot(cluster, postgresUrl);
     const ok = results.filter((r) => r.ok);
     const failed = results.filter((r) => !r.ok);
     const sorted = ok.map((r) => r.ms).sort((a, b) => a - b);
@@ -99,12 +138,27 @@ async function runSetup(
       [cluster.sp, 'workspace'],
     ] as const) {
       const peaks = service.running.map((r) => peakRssMb(r.process.pid!));
-      printFigure(
-        `${prefix}.${label}.rss`,
-        Math.max(...peaks),
-        `MB peak${peaks.length > 1 ? ` (largest of ${peaks.length} instances: ${peaks.map((p) => Math.round(p)).join(', ')})` : ''}`,
-      );
+      const lifetime = Math.max(...service.running.map((r) => lifetimePeaks.get(r.process.pid!) ?? 0));
+      const notes = [
+        ...(peaks.length > 1
+          ? [`largest of ${peaks.length} instances: ${peaks.map((p) => Math.round(p)).join(', ')}`]
+          : []),
+        `start and warm-up: ${Math.round(lifetime)} MB`,
+      ];
+      printFigure(`${prefix}.${label}.rss`, Math.max(...peaks), `MB peak`, notes);
     }
+    // CPU time per login, by process: unlike the rate, it hardly depends on what else the machine
+    // runs, and its sum says what two idle cores could do.
+    let total = 0;
+    for (const key of Object.keys(cpuAfter) as (keyof CpuSnapshot)[]) {
+      const perLogin = (cpuAfter[key] - cpuBefore[key]) / Math.max(1, results.length);
+      if (Number.isNaN(perLogin)) continue;
+      total += perLogin;
+      console.log(`${prefix}.${key}.cpu: ${perLogin.toFixed(2)} ms/login`);
+    }
+    printFigure(`${prefix}.cpu-bound-rate`, (2 * 1000) / total, 'logins/s', [
+      `2 cores ÷ ${total.toFixed(2)} ms of CPU per login in all processes`,
+    ]);
     if (failed.length > 0) {
       const kinds = new Map<string, number>();
       for (const r of failed) {
@@ -140,7 +194,9 @@ export async function benchLogin(): Promise<void> {
   const setups = only.length > 0 ? SETUPS.filter((s) => only.includes(s.name)) : SETUPS;
   const profileDir = process.env.LOGIN_BENCH_PROFILE ? resolve(process.env.LOGIN_BENCH_PROFILE) : null;
   console.log(
-    `login: ${users} concurrent virtual users, ${seconds} s or ${max} logins per set-up, after a warm-up`,
+    `login: ${users} concurrent virtual users, ${seconds} s or ${max} logins per set-up, after a warm-up; ${cpus().length} CPUs, load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
   );
   const postgres = setups.some((s) => s.dialect === 'postgres') ? await startPostgres() : null;
   try {

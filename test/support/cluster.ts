@@ -4,7 +4,7 @@
 // and `users` test users assigned to it; Workspace `acme` with SSO from the Directory's metadata URL.
 // For the login benchmark and the fault tests.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -69,6 +69,48 @@ export function peakRssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN);
   return kb / 1024;
+}
+
+/** CPU time a process has used so far, ms (user + system, from /proc/<pid>/stat). */
+export function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces) start at state; utime and stime are 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+}
+
+/** CPU time of a PostgreSQL server listening on `port`: its postmaster and every backend, ms. */
+export function postgresCpuMs(port: number): number {
+  const pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  const postmaster = pids.find((pid) => {
+    try {
+      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      return (
+        argv[0]?.endsWith('/postgres') && argv.includes(`-p`) && argv[argv.indexOf('-p') + 1] === String(port)
+      );
+    } catch {
+      return false;
+    }
+  });
+  if (!postmaster) return Number.NaN;
+  let total = 0;
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const ppid = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1];
+      if (pid === postmaster || ppid === postmaster) total += cpuMs(Number(pid));
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return total;
+}
+
+const CLOCK_TICKS = 100;
+
+/** Starts a new peak: VmHWM becomes the current resident set (Linux: `5` to /proc/<pid>/clear_refs). */
+export function resetPeakRss(pid: number): void {
+  writeFileSync(`/proc/${pid}/clear_refs`, '5');
 }
 
 async function databaseUrls(options: ClusterOptions, dir: string): Promise<{ idp: string; sp: string }> {

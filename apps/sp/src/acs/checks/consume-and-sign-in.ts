@@ -66,59 +66,79 @@ export const consumeAndSignIn: AcsCheck = {
     // is a same-origin path (baseline 10), else the organization home.
     const nextPath = state.answered?.nextPath ?? safeNextPath(state.relayState, ctx.config.baseUrl) ?? home;
     const setup = state.answered?.purpose === 'setup';
-    state.outcome = await ctx.db.transaction().execute(async (trx) => {
-      await consumeAssertion(trx, state);
-      let resolution: Awaited<ReturnType<typeof resolveIdentity>>;
-      try {
-        resolution = await resolveIdentity(trx, ctx.clock, {
-          organization,
-          provider,
-          mapped: state.identity!,
-          subject: {
-            nameId: assertion.nameId,
-            nameIdFormat: assertion.nameIdFormat,
-            sessionIndex: assertion.sessionIndex,
-            sessionExpiresAt: sessionEnd.toISOString(),
-            nextPath,
-          },
-          setupUserId: setup ? state.answered!.userId : null,
-        });
-      } catch (error) {
-        if (error instanceof IdentityConflict) throw new AcsFailure('IDENTITY_CONFLICT', error.message);
-        throw error;
-      }
-      if (resolution.kind === 'link-required') return resolution;
-      let activated = false;
-      if (setup && provider.status === 'pending') {
-        activated = await markActive(trx, provider.id, now.toISOString());
-        if (activated) {
-          await recordAudit(trx, ctx.clock, {
-            organizationId: organization.id,
-            actorUserId: resolution.userId,
-            action: 'sso.enabled',
-            detail: { provider: provider.kind, entityId: provider.entityId, via: 'setup sign-in' },
+    state.outcome = await runAgainOnRace(() =>
+      ctx.db.transaction().execute(async (trx) => {
+        await consumeAssertion(trx, state);
+        let resolution: Awaited<ReturnType<typeof resolveIdentity>>;
+        try {
+          resolution = await resolveIdentity(trx, ctx.clock, {
+            organization,
+            provider,
+            mapped: state.identity!,
+            subject: {
+              nameId: assertion.nameId,
+              nameIdFormat: assertion.nameIdFormat,
+              sessionIndex: assertion.sessionIndex,
+              sessionExpiresAt: sessionEnd.toISOString(),
+              nextPath,
+            },
+            setupUserId: setup ? state.answered!.userId : null,
           });
+        } catch (error) {
+          if (error instanceof IdentityConflict) throw new AcsFailure('IDENTITY_CONFLICT', error.message);
+          throw error;
         }
-      }
-      const ssoSessionId = await createSsoSession(trx, {
-        userId: resolution.userId,
-        organizationId: organization.id,
-        providerId: provider.id,
-        nameId: assertion.nameId,
-        nameIdFormat: assertion.nameIdFormat,
-        sessionIndex: assertion.sessionIndex,
-        createdAt: now.toISOString(),
-        expiresAt: sessionEnd.toISOString(),
-      });
-      return {
-        kind: 'signed-in' as const,
-        userId: resolution.userId,
-        organizationId: organization.id,
-        ssoSessionId,
-        nextPath,
-        created: resolution.created,
-        activated,
-      };
-    });
+        if (resolution.kind === 'link-required') return resolution;
+        let activated = false;
+        if (setup && provider.status === 'pending') {
+          activated = await markActive(trx, provider.id, now.toISOString());
+          if (activated) {
+            await recordAudit(trx, ctx.clock, {
+              organizationId: organization.id,
+              actorUserId: resolution.userId,
+              action: 'sso.enabled',
+              detail: { provider: provider.kind, entityId: provider.entityId, via: 'setup sign-in' },
+            });
+          }
+        }
+        const ssoSessionId = await createSsoSession(trx, {
+          userId: resolution.userId,
+          organizationId: organization.id,
+          providerId: provider.id,
+          nameId: assertion.nameId,
+          nameIdFormat: assertion.nameIdFormat,
+          sessionIndex: assertion.sessionIndex,
+          createdAt: now.toISOString(),
+          expiresAt: sessionEnd.toISOString(),
+        });
+        return {
+          kind: 'signed-in' as const,
+          userId: resolution.userId,
+          organizationId: organization.id,
+          ssoSessionId,
+          nextPath,
+          created: resolution.created,
+          activated,
+        };
+      }),
+    );
   },
 };
+
+/**
+ * The same new person signing in through two instances at once: both transactions find no account,
+ * both insert one, and the second insert fails on a unique key (the email, the identity or the
+ * membership) once the first commits. Its whole transaction has rolled back (the assertion is not
+ * consumed), so it is run again, and now finds the account the other made: one account, one
+ * membership, two sign-ins. (A replayed assertion is not retried: consumeAssertion turns its unique
+ * violation into RESPONSE_REPLAYED.)
+ */
+async function runAgainOnRace<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      if (attempt >= 3 || !isUniqueViolation(error)) throw error;
+    }
+  }
+}
