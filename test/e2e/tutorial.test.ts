@@ -97,7 +97,7 @@ for (const dialect of DIALECTS) {
     );
 
     step(
-      'Common mistake: an Identifier with the wrong slug fails at the Workspace, whose sign-in attempts name the entity ID it expected',
+      'Common mistake: an Identifier with the wrong slug fails IdP-initiated at the Workspace, whose sign-in attempts name the entity ID it expected, and SP-initiated at the Directory with AADSTS700016 naming the Identifier it was sent',
       () => wrongIdentifier(tutorial),
     );
   });

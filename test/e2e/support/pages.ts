@@ -28,6 +28,14 @@ export function card(page: Page, title: string): Locator {
     .first();
 }
 
+/** Scrolls the page so that `locator` is at the top of the window (for a screenshot of it). */
+export async function scrollToTop(locator: Locator): Promise<void> {
+  await locator.evaluate((element) => {
+    element.scrollIntoView({ block: 'start' });
+    window.scrollBy(0, -16);
+  });
+}
+
 /** The value of a read-only copy field: pressing its Copy button puts it on the clipboard. */
 export async function copyFrom(page: Page, label: string): Promise<string> {
   const field = page.getByRole('textbox', { name: label, exact: true });

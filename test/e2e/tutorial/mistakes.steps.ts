@@ -3,7 +3,8 @@ import { APP, ORG, type Tutorial } from './tutorial.ts';
 
 /**
  * A newcomer's mistake: an Identifier with the wrong slug. The Workspace refuses the response, and its
- * SSO sign-in attempts page names the entity ID it expected.
+ * SSO sign-in attempts page names the entity ID it expected; started at the Workspace, the Directory
+ * answers AADSTS700016 with the Identifier it was sent.
  */
 export async function wrongIdentifier(t: Tutorial): Promise<void> {
   const { world, admin, sp, urls } = t;
@@ -32,6 +33,16 @@ export async function wrongIdentifier(t: Tutorial): Promise<void> {
       ),
   );
   await world.screenshot(admin, '23-wrong-identifier');
+
+  // Started at the Workspace instead, the request names the right Identifier, which the Directory
+  // does not know: AADSTS700016, with the Identifier it was sent.
+  const someone = await world.window();
+  await someone.goto(sp(`/auth/login/${ORG}/`));
+  await someone.getByRole('button', { name: 'Continue with Active Directory' }).click();
+  await arriveAt(someone, (u) => u.origin === world.idpUrl);
+  await see(someone.getByRole('definition').filter({ hasText: /^AADSTS700016$/ }));
+  await see(someone.getByText(`The application sent the Identifier '${urls().identifier}'.`));
+  await someone.context().close();
 
   // Put the right Identifier back: signing in works again.
   await openApplication(admin, world.idpUrl, APP, 'Single sign-on');

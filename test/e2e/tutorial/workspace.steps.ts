@@ -6,6 +6,7 @@ import {
   copyFrom,
   openApplication,
   openJson,
+  scrollToTop,
   see,
   seeHeading,
   signInAtDirectory,
@@ -71,6 +72,7 @@ export async function configureWorkspaceSso(t: Tutorial): Promise<void> {
     fetched.getByRole('definition').filter({ hasText: new RegExp(`^${world.idpUrl}/[0-9a-f-]{36}/$`) }),
   );
   await see(fetched.getByRole('definition').filter({ hasText: /\/saml2 \(HTTP-Redirect\)$/ }));
+  await scrollToTop(card(admin, 'Finish setup'));
   await world.screenshot(admin, '11-finish-setup');
 
   // Finishing the setup signs in through the Directory as the admin, who is not assigned yet.
@@ -182,6 +184,7 @@ export async function requireSso(t: Tutorial): Promise<void> {
   await admin.getByRole('button', { name: 'Save settings' }).click();
   await see(admin.getByRole('status'));
   assert.equal(await admin.getByLabel('Require SSO').isChecked(), true);
+  await scrollToTop(card(admin, 'Settings'));
   await world.screenshot(admin, '21-require-sso');
 
   // Alex's password session no longer opens the organization: she is sent through SSO.
