@@ -391,8 +391,8 @@ export async function stream(
         const result = await driver.login(user);
         results.push(result);
         onResult?.(result);
-        // A failed sign-in leaves a half-finished flow: the next one starts from a clean SSO start.
-        if (!result.ok && result.failure?.kind !== 'status') await new Promise((r) => setTimeout(r, 20));
+        // After a failure, a moment's pause before starting again (a person clicks again, not a loop).
+        if (!result.ok) await new Promise((r) => setTimeout(r, 50));
       }
     }),
   );

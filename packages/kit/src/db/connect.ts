@@ -36,8 +36,12 @@ export function connectDatabase<Schema>(url: string, options: { poolSize?: numbe
       max: options.poolSize ?? 10,
       connectionTimeoutMillis: 5000,
     });
-    // A database restart must not crash the process: an idle client's error is reported on use.
+    // A database restart must not crash the process. The pool reports an idle client's lost
+    // connection here (and drops the client); a client lent out (between the queries of a transaction,
+    // say) reports it on the client itself, where an unheard 'error' would end the process. Either
+    // way its next query fails as "database unavailable" (503) and the pool replaces it when released.
     pool.on('error', () => {});
+    pool.on('connect', (client) => client.on('error', () => {}));
     const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
     return {
       db,

@@ -47,8 +47,12 @@ export function drainOnSignals(
     }, drainMs);
     deadline.unref();
     options.beforeClose?.();
+    // Fastify's close waits for every connection to end. A request in flight when the signal came
+    // leaves its keep-alive connection idle once answered: close such connections as they go idle.
+    const idle = setInterval(() => app.server.closeIdleConnections(), 50);
     try {
       await app.close();
+      clearInterval(idle);
       await options.cleanup();
     } catch (error) {
       logger.error({ err: error }, 'error while stopping');
