@@ -45,6 +45,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     },
     scriptHashes: [POST_FORM_SCRIPT_HASH],
     bodyLimit: 512 * 1024,
+    trustProxy: options.config.trustProxy ?? false,
     ready: () => migrationsCurrent(options.db as unknown as Kysely<unknown>, migrations),
   });
   await app.register(rateLimit, {

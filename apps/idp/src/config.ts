@@ -1,11 +1,12 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { parseListenHost, parseTrustProxy, type TrustProxy } from '@federa/kit';
 
 /** Everything Federa Directory reads from its environment, validated once at start. */
 export interface IdpConfig {
   /** Public base URL, without a trailing slash: the IdP entity ID is `{baseUrl}/{tid}/`. */
   baseUrl: string;
-  /** Interface and port to listen on. */
+  /** Interface and port to listen on (IDP_HOST, default 127.0.0.1; 0.0.0.0 behind a load balancer elsewhere). */
   host: string;
   port: number;
   /** A SQLite file path (default `./data/idp.sqlite`) or a `postgres://` URL. */
@@ -17,6 +18,8 @@ export interface IdpConfig {
   sessionMaxAgeSeconds: number;
   /** Sign-in form posts allowed per client IP per minute (Entra-like smart lockout is per account on top). */
   signInRateLimitPerMinute: number;
+  /** Proxies whose X-Forwarded-For to believe (IDP_TRUST_PROXY); default none. */
+  trustProxy?: TrustProxy;
 }
 
 export interface LoadedConfig {
@@ -66,6 +69,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const sessionHours = integer(env.IDP_SESSION_HOURS ?? '12', 'IDP_SESSION_HOURS', 1, 24 * 90, problems);
   const rateLimit = integer(env.IDP_SIGNIN_RATE_LIMIT ?? '30', 'IDP_SIGNIN_RATE_LIMIT', 1, 100_000, problems);
   const databaseUrl = env.DATABASE_URL ?? './data/idp.sqlite';
+  const listen = parseListenHost(env.IDP_HOST, 'IDP_HOST');
+  if (listen.problem) problems.push(listen.problem);
+  const trustProxy = parseTrustProxy(env.IDP_TRUST_PROXY, 'IDP_TRUST_PROXY');
+  if (trustProxy.problem) problems.push(trustProxy.problem);
 
   let secretKey: Buffer | null = null;
   if (env.IDP_SECRET_KEY !== undefined) {
@@ -100,13 +107,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   return {
     config: {
       baseUrl,
-      host: '127.0.0.1',
+      host: listen.value,
       port,
       databaseUrl,
       logLevel,
       secretKey,
       sessionMaxAgeSeconds: sessionHours * 3600,
       signInRateLimitPerMinute: rateLimit,
+      trustProxy: trustProxy.value,
     },
     notices,
   };

@@ -61,6 +61,7 @@ export async function buildApp(options: BuildAppOptions): Promise<{ app: Fastify
     scriptHashes: [POST_FORM_SCRIPT_HASH],
     // A SAMLResponse with many group claims can reach a few hundred KB; the ACS caps it itself too.
     bodyLimit: 1024 * 1024,
+    trustProxy: options.config.trustProxy,
     ready: () => migrationsCurrent(options.db as never, migrations),
   });
   await app.register(rateLimit, {

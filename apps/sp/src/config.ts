@@ -1,5 +1,6 @@
 // Federa Workspace's settings, read from the environment once at start and validated: a bad value
 // stops the start with a message naming the setting, never a half-configured server.
+import { parseListenHost, parseTrustProxy, type TrustProxy } from '@federa/kit';
 
 export interface SmtpConfig {
   host: string;
@@ -13,7 +14,11 @@ export interface SmtpConfig {
 export interface Config {
   /** Public base URL, no trailing slash: every SAML URL (entity ID, ACS) is built on it. */
   baseUrl: string;
+  /** Interface to listen on (SP_HOST, default 127.0.0.1; 0.0.0.0 behind a load balancer elsewhere). */
+  host: string;
   port: number;
+  /** Proxies whose X-Forwarded-For to believe (SP_TRUST_PROXY); default none. */
+  trustProxy: TrustProxy;
   databaseUrl: string;
   /** Let the metadata fetcher reach 127.0.0.0/8 and ::1 (the local demo's Directory runs there). */
   allowLoopbackMetadata: boolean;
@@ -112,9 +117,15 @@ export function readConfig(env: Record<string, string | undefined>): Config {
     };
   }
 
+  const listen = parseListenHost(env.SP_HOST, 'SP_HOST');
+  if (listen.problem) problems.push(listen.problem);
+  const trustProxy = parseTrustProxy(env.SP_TRUST_PROXY, 'SP_TRUST_PROXY');
+  if (trustProxy.problem) problems.push(trustProxy.problem);
   const config: Config = {
     baseUrl,
+    host: listen.value,
     port,
+    trustProxy: trustProxy.value,
     databaseUrl: env.DATABASE_URL || './data/sp.sqlite',
     allowLoopbackMetadata: flag(env.SP_ALLOW_LOOPBACK_METADATA, 'SP_ALLOW_LOOPBACK_METADATA', true, problems),
     allowPrivateMetadata: flag(env.SP_ALLOW_PRIVATE_METADATA, 'SP_ALLOW_PRIVATE_METADATA', false, problems),

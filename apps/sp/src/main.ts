@@ -30,7 +30,7 @@ await migrateToLatest(database.db as never, migrations);
 const { app, ctx } = await buildApp({ db: database.db, config, logger });
 observeDatabasePool(app, database.poolStats);
 const stopJobs = startBackgroundJobs(ctx);
-await app.listen({ host: '127.0.0.1', port: config.port });
+await app.listen({ host: config.host, port: config.port });
 logger.info({ url: config.baseUrl, port: config.port, mail: ctx.mailer.kind }, 'Federa Workspace listening');
 
 // SIGTERM: requests in flight finish (up to 10 s), then the pool closes.

@@ -30,6 +30,33 @@ for (const dialect of DIALECTS) {
       }
     });
 
+    test('behind a trusted load balancer, the sign-in limit counts each client address, not the balancer’s', async () => {
+      const t = await startApp(dialect, {
+        config: { signInRateLimitPerMinute: 2, trustProxy: ['127.0.0.1'] },
+      });
+      try {
+        const browser = t.browser();
+        await browser.get('/auth/login/');
+        const from = async (client: string) =>
+          (
+            await t.app.inject({
+              method: 'POST',
+              url: '/auth/login/',
+              remoteAddress: '127.0.0.1',
+              headers: { 'x-forwarded-for': client },
+              payload: { email: 'x@example.test', password: 'whatever12' },
+            })
+          ).statusCode;
+        // Two people behind one balancer: each has a limit of their own.
+        assert.notEqual(await from('198.51.100.1'), 429);
+        assert.notEqual(await from('198.51.100.1'), 429);
+        assert.equal(await from('198.51.100.1'), 429);
+        assert.notEqual(await from('198.51.100.2'), 429);
+      } finally {
+        await t.close();
+      }
+    });
+
     test('a session started at one instance is seen by the other', async () => {
       const url = await sharedDatabaseUrl(dialect);
       const a = await startApp(dialect, { url });

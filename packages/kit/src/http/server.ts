@@ -30,7 +30,8 @@ export interface ServerOptions {
   scriptHashes?: readonly string[];
   /** Largest request body, bytes. SAML responses with many groups can reach a few hundred KB. */
   bodyLimit?: number;
-  trustProxy?: boolean;
+  /** Which proxies' X-Forwarded-* headers to believe (see `parseTrustProxy`). */
+  trustProxy?: boolean | number | string[];
   /** For `/readyz`: true when the database answers and migrations are current. */
   ready?: () => Promise<boolean>;
 }
@@ -47,7 +48,8 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     genReqId: () => randomUUID(),
     logController: new LogController({ requestIdLogLabel: 'correlationId', disableRequestLogging: true }),
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
-    trustProxy: options.trustProxy ?? false,
+    // Fastify takes all three forms; its overloads want one type at a time.
+    trustProxy: (options.trustProxy ?? false) as boolean,
   });
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: options.bodyLimit ?? 1024 * 1024 });
