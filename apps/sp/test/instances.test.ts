@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { DIALECTS } from '../../../test/support/databases.ts';
-import { sharedDatabaseUrl, signedUp, startApp, TestClock } from './support/app.ts';
+import { createAccount } from '../src/accounts/accounts.service.ts';
+import { findOrganizationBySlug } from '../src/organizations/organizations.repository.ts';
+import { addMember } from '../src/organizations/organizations.service.ts';
+import { createdOrganization, sharedDatabaseUrl, signedUp, startApp, TestClock } from './support/app.ts';
 
 for (const dialect of DIALECTS) {
   describe(`Workspace instances on one ${dialect} database`, () => {
@@ -73,3 +76,34 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+describe('an organization of thousands', () => {
+  test('its home, where every SSO sign-in lands, lists the first 50 members and the count, not all of them', async () => {
+    const t = await startApp('sqlite');
+    try {
+      const owner = await signedUp(t, 'owner@big.test', 'Owner');
+      await createdOrganization(owner, 'big');
+      const org = (await findOrganizationBySlug(t.ctx.db, 'big'))!;
+      for (let i = 0; i < 60; i++) {
+        const user = await createAccount(t.ctx.db, t.clock, {
+          email: `m${i}@big.test`,
+          name: `M${i}`,
+          password: null,
+        });
+        t.clock.advance(1);
+        await addMember(t.ctx.db, t.clock, org.id, user.id, 'member');
+      }
+      const home = await owner.get('/organizations/big/');
+      assert.equal(home.statusCode, 200);
+      assert.equal([...home.body.matchAll(/@big\.test<\/td>/g)].length, 50);
+      assert.match(
+        home.body,
+        /The first 50 of 61 members\. <a href="\/settings\/big\/members\/">All members<\/a>/,
+      );
+      const all = await owner.get('/settings/big/members/');
+      assert.equal([...all.body.matchAll(/@big\.test<\/td>/g)].length, 61);
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -1,5 +1,6 @@
 import { rateLimitsMigration, sessionsMigration } from '@federa/kit';
 import type { Kysely, Migration } from 'kysely';
+import { membersByJoinDateMigration } from '../organizations/members-index.migration.ts';
 
 // Portable DDL only (Kysely's schema builder): the same migrations run on SQLite and PostgreSQL.
 
@@ -224,4 +225,5 @@ export const migrations: Record<string, Migration> = {
   '0000-sessions': sessionsMigration,
   '0001-initial': initial,
   '0002-rate-limits': rateLimitsMigration,
+  '0003-members-by-join-date': membersByJoinDateMigration,
 };

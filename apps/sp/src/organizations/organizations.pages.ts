@@ -49,6 +49,8 @@ ${field({ label: 'Slug', name: 'slug', value: input.values.slug, error: input.er
 export function organizationHomeBody(input: {
   organization: Organization;
   members: Member[];
+  /** All members; more than `members` when the home shows only the first few. */
+  memberCount: number;
   ssoLabel: string | null;
 }): SafeHtml {
   return html`${card(
@@ -56,7 +58,7 @@ export function organizationHomeBody(input: {
     html`<dl class="facts"><dt>Name</dt><dd>${input.organization.name}</dd><dt>Slug</dt><dd><code>${input.organization.slug}</code></dd><dt>Single sign-on</dt><dd>${input.ssoLabel ?? 'Not configured'}</dd></dl>`,
   )}${card(
     'Members',
-    table(
+    html`${table(
       ['Name', 'Email', 'Role', 'SSO', 'Joined'],
       input.members.map((m) => [
         m.name,
@@ -68,7 +70,11 @@ export function organizationHomeBody(input: {
         date(m.joinedAt),
       ]),
       'No members.',
-    ),
+    )}${
+      input.memberCount > input.members.length
+        ? html`<p>The first ${input.members.length} of ${input.memberCount} members. <a href="/settings/${input.organization.slug}/members/">All members</a></p>`
+        : null
+    }`,
   )}`;
 }
 

@@ -66,8 +66,13 @@ export async function findMembership(
   return row ? { id: row.id, role: row.role as Role } : null;
 }
 
-export async function listMembers(db: Db, organizationId: string): Promise<Member[]> {
-  const rows = await db
+/** Members in the order they joined; `limit` for pages that show only the first few. */
+export async function listMembers(
+  db: Db,
+  organizationId: string,
+  options: { limit?: number } = {},
+): Promise<Member[]> {
+  let query = db
     .selectFrom('memberships')
     .innerJoin('users', 'users.id', 'memberships.user_id')
     .leftJoin('auth_providers', 'auth_providers.organization_id', 'memberships.organization_id')
@@ -87,8 +92,9 @@ export async function listMembers(db: Db, organizationId: string): Promise<Membe
     ])
     .where('memberships.organization_id', '=', organizationId)
     .orderBy('memberships.created_at')
-    .orderBy('users.email')
-    .execute();
+    .orderBy('users.email');
+  if (options.limit !== undefined) query = query.limit(options.limit);
+  const rows = await query.execute();
   return rows.map((row) => ({
     membershipId: row.membership_id,
     userId: row.user_id,
@@ -98,6 +104,15 @@ export async function listMembers(db: Db, organizationId: string): Promise<Membe
     joinedAt: row.created_at,
     ssoLinked: row.identity_id !== null,
   }));
+}
+
+export async function countMembers(db: Db, organizationId: string): Promise<number> {
+  const row = await db
+    .selectFrom('memberships')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where('organization_id', '=', organizationId)
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
 }
 
 export async function listOrganizationsOfUser(

@@ -15,7 +15,7 @@ import {
   organizationHomeBody,
   organizationsListBody,
 } from './organizations.pages.ts';
-import { listMembers, listOrganizationsOfUser } from './organizations.repository.ts';
+import { countMembers, listMembers, listOrganizationsOfUser } from './organizations.repository.ts';
 import {
   acceptInvitation,
   changeMemberRole,
@@ -78,12 +78,18 @@ export function createOrganizationRoute(ctx: Context): Handler {
   };
 }
 
+/** Members listed on the organization home; the Members page lists them all. */
+const HOME_MEMBERS = 50;
+
 export function organizationHome(ctx: Context): Handler {
   return async (request, reply) => {
     const { org } = request.params as OrgParams;
     const access = await orgPageAccess(request, reply, ctx, org);
     if (!access) return reply;
-    const members = await listMembers(ctx.db, access.organization.id);
+    // Every SSO sign-in lands here: an organization of thousands shows its first few, and the count.
+    const members = await listMembers(ctx.db, access.organization.id, { limit: HOME_MEMBERS });
+    const memberCount =
+      members.length < HOME_MEMBERS ? members.length : await countMembers(ctx.db, access.organization.id);
     const provider = await findProviderByOrganization(ctx.db, access.organization.id);
     const ssoLabel = provider
       ? `${PROVIDER_LABEL[provider.kind]} (${provider.status === 'active' ? 'active' : 'setup not finished'})${provider.status === 'active' && provider.requireSso ? ', required' : ''}`
@@ -93,7 +99,7 @@ export function organizationHome(ctx: Context): Handler {
       org: access,
       active: 'home',
       breadcrumbs: [{ href: '/', label: 'Organizations' }, { label: access.organization.name }],
-      body: organizationHomeBody({ organization: access.organization, members, ssoLabel }),
+      body: organizationHomeBody({ organization: access.organization, members, memberCount, ssoLabel }),
     });
   };
 }
