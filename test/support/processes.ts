@@ -3,6 +3,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { SERVICE_NODE_OPTIONS } from '@federa/kit';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -39,7 +40,8 @@ export async function startService(options: {
   nodeArgs?: string[];
 }): Promise<RunningService> {
   let output = '';
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.entry], {
+  const args = [...SERVICE_NODE_OPTIONS, ...(options.nodeArgs ?? []), options.entry];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -25,3 +25,4 @@ export {
 } from './http/session.ts';
 export { createLogger, type Logger } from './log.ts';
 export { generatePassword, hashPassword, verifyPassword } from './passwords.ts';
+export { SERVICE_NODE_OPTIONS } from './runtime.ts';

@@ -2,7 +2,7 @@ import { card, csrfToken, getSession, html } from '@federa/kit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Context } from '../context.ts';
 import { forbidden } from '../errors.ts';
-import { findProviderByOrganization, PROVIDER_LABEL } from '../providers/providers.repository.ts';
+import { PROVIDER_LABEL } from '../providers/providers.repository.ts';
 import { text, ValidationError } from '../validation.ts';
 import { orgPageAccess, requireUser } from '../web/access.ts';
 import { currentUser, setFlash } from '../web/auth-state.ts';
@@ -90,7 +90,7 @@ export function organizationHome(ctx: Context): Handler {
     const members = await listMembers(ctx.db, access.organization.id, { limit: HOME_MEMBERS });
     const memberCount =
       members.length < HOME_MEMBERS ? members.length : await countMembers(ctx.db, access.organization.id);
-    const provider = await findProviderByOrganization(ctx.db, access.organization.id);
+    const provider = access.provider;
     const ssoLabel = provider
       ? `${PROVIDER_LABEL[provider.kind]} (${provider.status === 'active' ? 'active' : 'setup not finished'})${provider.status === 'active' && provider.requireSso ? ', required' : ''}`
       : null;
