@@ -53,8 +53,11 @@ export async function configureWorkspaceSso(t: Tutorial): Promise<void> {
   await admin.getByRole('link', { name: 'Configure Active Directory' }).click();
   await seeHeading(admin, 'Configure Active Directory');
 
-  // A newcomer's mistake: the portal page's address instead of the metadata URL.
+  // Newcomers' mistakes: a typo in the URL, and the portal page's address instead of the URL.
   const urlField = admin.getByLabel('App Federation Metadata URL');
+  await urlField.fill(t.metadataUrl.replace('federationmetadata.xml', 'federationmetadata.xlm'));
+  await admin.getByRole('button', { name: 'Save metadata URL' }).click();
+  await see(admin.getByText('The metadata URL answered HTTP 404, not the metadata.'));
   await urlField.fill(t.ssoPageUrl);
   await admin.getByRole('button', { name: 'Save metadata URL' }).click();
   await see(admin.getByText('The URL returned an HTML page, not SAML metadata'));
@@ -182,12 +185,16 @@ export async function requireSso(t: Tutorial): Promise<void> {
   await admin.goto(sp(`/settings/${ORG}/auth/`));
   await admin.getByLabel('Require SSO').check();
   await admin.getByRole('button', { name: 'Save settings' }).click();
-  await see(admin.getByRole('status'));
+  await see(admin.getByRole('status').filter({ hasText: 'Settings saved.' }));
   assert.equal(await admin.getByLabel('Require SSO').isChecked(), true);
   await scrollToTop(card(admin, 'Settings'));
   await world.screenshot(admin, '21-require-sso');
 
-  // Alex's password session no longer opens the organization: she is sent through SSO.
+  // Alex's password session no longer opens the organization: the API says so, the page sends her
+  // through SSO.
+  const api = await openJson(alex, sp(`/api/0/organizations/${ORG}/`));
+  assert.equal(api.status, 401);
+  assert.deepEqual(api.body, { detail: { code: 'sso-required', loginUrl: `/auth/login/${ORG}/` } });
   await alex.goto(urls().signOnUrl);
   await arriveAt(alex, (u) => u.href.startsWith(sp(`/auth/login/${ORG}/`)));
   await seeHeading(alex, 'Sign in to Acme');
