@@ -73,6 +73,9 @@ export async function createFirstAdministrator(
     const { user } = await createUser(scoped, actor, tenant.id, {
       userPrincipalName: upn,
       displayName: input.displayName,
+      // The address the administrator signed up with, as Entra records it: apps that key on email
+      // (Sentry, the Workspace) need one to finish their SSO setup.
+      mail: upn,
       isAdmin: true,
       password: input.password,
     });

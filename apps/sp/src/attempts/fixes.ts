@@ -41,8 +41,9 @@ export function fixFor(code: string | null, detail: Detail, message: string | nu
     case 'RESPONSE_STATUS_NOT_SUCCESS':
       return `The IdP did not sign the person in (status ${str(detail, 'status')}). Check at the IdP that the user is assigned to the application.`;
     case 'USER_ID_MISSING':
-    case 'EMAIL_MISSING':
       return `The assertion lacks the ${str(detail, 'attribute')} claim. Add it to the IdP's claims, or change the attribute mapping.`;
+    case 'EMAIL_MISSING':
+      return `The assertion lacks the ${str(detail, 'attribute')} claim. IdPs leave it out when the user has no email address: give the user an Email at the IdP, or change the attribute mapping.`;
     case 'SSO_NOT_CONFIGURED':
       return 'This organization has no SSO provider. Configure one under Settings → Auth.';
     case 'SETUP_NOT_FINISHED':

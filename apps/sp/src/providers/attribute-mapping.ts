@@ -15,6 +15,7 @@ export const ENTRA_CLAIMS = {
   email: 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress',
   givenName: 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname',
   surname: 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname',
+  displayName: 'http://schemas.microsoft.com/identity/claims/displayname',
 } as const;
 
 export const ACTIVE_DIRECTORY_MAPPING: AttributeMapping = {
@@ -69,7 +70,7 @@ export function mapIdentity(
   if (!email) {
     throw new MappingError(
       'EMAIL_MISSING',
-      `The assertion has no ${mapping.email} attribute, which this organization uses as the email. Add that claim in your IdP, or change the attribute mapping.`,
+      `The assertion has no ${mapping.email} attribute, which this organization uses as the email. IdPs leave it out when the user has no email address: give the user one at the IdP (Entra and Federa Directory: the user's Email), or change the attribute mapping.`,
       { attribute: mapping.email ?? 'NameID' },
     );
   }
@@ -82,6 +83,8 @@ export function mapIdentity(
   }
   const given = mapping.firstName ? (attributes[mapping.firstName]?.[0]?.trim() ?? '') : '';
   const family = mapping.lastName ? (attributes[mapping.lastName]?.[0]?.trim() ?? '') : '';
-  const name = `${given} ${family}`.trim() || email;
+  // Entra sends displayname for every user; it names people whose first and last name are empty.
+  const display = attributes[ENTRA_CLAIMS.displayName]?.[0]?.trim() ?? '';
+  const name = `${given} ${family}`.trim() || display || email;
   return { idpUserId, email, name: name.slice(0, 100) };
 }
