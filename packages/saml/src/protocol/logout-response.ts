@@ -1,8 +1,7 @@
-import type { Element } from '@xmldom/xmldom';
 import type { Clock } from '../clock.ts';
-import { SamlError, type SamlErrorCode } from '../errors.ts';
+import { SamlError } from '../errors.ts';
 import { appendElement, serialize } from '../xml/build.ts';
-import { attr, optionalChild, requiredChild, textOf } from '../xml/dom.ts';
+import { attr } from '../xml/dom.ts';
 import { NS, STATUS } from '../xml/namespaces.ts';
 import type { XmlLimits } from '../xml/parse.ts';
 import {
