@@ -118,7 +118,7 @@ ${table(
     ['http://schemas.microsoft.com/identity/claims/displayname', 'user.displayname'],
     [
       'http://schemas.microsoft.com/identity/claims/identityprovider',
-      'The Microsoft Entra Identifier of this tenant',
+      'The Federa Directory Identifier (entity ID) of this tenant',
     ],
     ['http://schemas.microsoft.com/claims/authnmethodsreferences', PASSWORD_AMR],
   ],

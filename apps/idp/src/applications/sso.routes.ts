@@ -92,7 +92,7 @@ ${card(
   `4. Set up ${app.displayName}`,
   html`<p class="hint">Configure the application to link with Federa Directory.</p>
 ${copyField('Login URL', 'login-url', addresses.ssoUrl)}
-${copyField('Microsoft Entra Identifier', 'idp-identifier', addresses.entityId)}
+${copyField('Federa Directory Identifier', 'idp-identifier', addresses.entityId)}
 ${copyField('Logout URL', 'logout-url', addresses.ssoUrl)}`,
 )}
 ${card(`5. Test single sign-on with ${app.displayName}`, html`<p><a class="button" href="${base}/test">Test</a></p>`)}`;
