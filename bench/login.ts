@@ -12,6 +12,7 @@ import { mkdirSync, readdirSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { SERVICE_NODE_OPTIONS } from '@federa/kit';
 import { startPostgres } from '../scripts/postgres.ts';
 import {
   type Cluster,
@@ -194,7 +195,7 @@ export async function benchLogin(): Promise<void> {
   const setups = only.length > 0 ? SETUPS.filter((s) => only.includes(s.name)) : SETUPS;
   const profileDir = process.env.LOGIN_BENCH_PROFILE ? resolve(process.env.LOGIN_BENCH_PROFILE) : null;
   console.log(
-    `login: ${users} concurrent virtual users, ${seconds} s or ${max} logins per set-up, after a warm-up; ${cpus().length} CPUs, load average ${loadavg()
+    `login: ${users} concurrent virtual users, ${seconds} s or ${max} logins per set-up, after a warm-up; services run with ${SERVICE_NODE_OPTIONS.join(' ')}; ${cpus().length} CPUs, load average ${loadavg()
       .map((l) => l.toFixed(1))
       .join(' ')}`,
   );
