@@ -1,4 +1,5 @@
-import type { Db } from '../db/schema.ts';
+import type { Selectable } from 'kysely';
+import type { Db, SignInLogsTable } from '../db/schema.ts';
 
 export type SignInResult = 'success' | 'failure' | 'interrupted';
 
@@ -72,7 +73,12 @@ export async function listSignInLogs(
     .orderBy('id')
     .limit(filter.limit ?? 200)
     .execute();
-  return rows.map((row) => ({
+  return rows.map(toSignInLogEntry);
+}
+
+/** A sign_in_logs row as the domain object (snake_case stays here). */
+export function toSignInLogEntry(row: Selectable<SignInLogsTable>): SignInLogEntry {
+  return {
     id: row.id,
     tenantId: row.tenant_id,
     userId: row.user_id,
@@ -89,5 +95,5 @@ export async function listSignInLogs(
     ipAddress: row.ip_address,
     userAgent: row.user_agent,
     createdAt: row.created_at,
-  }));
+  };
 }

@@ -1,5 +1,5 @@
 import type { Db } from '../db/schema.ts';
-import type { SignInLogEntry, SignInResult } from './sign-in-logs.repository.ts';
+import { type SignInLogEntry, type SignInResult, toSignInLogEntry } from './sign-in-logs.repository.ts';
 
 export interface SignInLogSearch {
   result?: SignInResult | null;
@@ -47,23 +47,6 @@ export async function searchSignInLogs(
     .orderBy('id', 'desc')
     .limit(search.limit + 1)
     .execute();
-  const entries = rows.slice(0, search.limit).map((row) => ({
-    id: row.id,
-    tenantId: row.tenant_id,
-    userId: row.user_id,
-    userPrincipalName: row.user_principal_name,
-    applicationId: row.application_id,
-    appDisplayName: row.app_display_name,
-    appIdentifier: row.app_identifier,
-    result: row.result as SignInResult,
-    errorCode: row.error_code,
-    failureReason: row.failure_reason,
-    checkName: row.check_name,
-    correlationId: row.correlation_id,
-    requestId: row.request_id,
-    ipAddress: row.ip_address,
-    userAgent: row.user_agent,
-    createdAt: row.created_at,
-  }));
+  const entries = rows.slice(0, search.limit).map(toSignInLogEntry);
   return { entries, more: rows.length > search.limit };
 }
