@@ -1,4 +1,6 @@
+import type { Selectable } from 'kysely';
 import type { Db } from '../db/db.ts';
+import type { IdentitiesTable, PendingLinksTable } from '../db/schema.ts';
 
 export interface Identity {
   id: string;
@@ -15,15 +17,7 @@ export async function findIdentity(db: Db, providerId: string, idpUserId: string
     .where('provider_id', '=', providerId)
     .where('idp_user_id', '=', idpUserId)
     .executeTakeFirst();
-  return row
-    ? {
-        id: row.id,
-        providerId: row.provider_id,
-        idpUserId: row.idp_user_id,
-        userId: row.user_id,
-        email: row.email,
-      }
-    : null;
+  return row ? toIdentity(row) : null;
 }
 
 export async function findIdentityOfUser(
@@ -37,15 +31,7 @@ export async function findIdentityOfUser(
     .where('provider_id', '=', providerId)
     .where('user_id', '=', userId)
     .executeTakeFirst();
-  return row
-    ? {
-        id: row.id,
-        providerId: row.provider_id,
-        idpUserId: row.idp_user_id,
-        userId: row.user_id,
-        email: row.email,
-      }
-    : null;
+  return row ? toIdentity(row) : null;
 }
 
 export async function insertIdentity(db: Db, identity: Identity & { at: string }): Promise<void> {
@@ -107,21 +93,7 @@ export async function insertPendingLink(db: Db, link: PendingLink & { createdAt:
     .execute();
 }
 
-function toLink(row: {
-  id: string;
-  organization_id: string;
-  provider_id: string;
-  idp_user_id: string;
-  user_id: string;
-  email: string;
-  name: string;
-  name_id: string;
-  name_id_format: string;
-  session_index: string | null;
-  session_expires_at: string;
-  next_path: string;
-  expires_at: string;
-}): PendingLink {
+function toLink(row: Selectable<PendingLinksTable>): PendingLink {
   return {
     id: row.id,
     organizationId: row.organization_id,
@@ -179,4 +151,14 @@ export async function completePendingLink(db: Db, id: string, at: string): Promi
     .where('completed_at', 'is', null)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
+}
+
+function toIdentity(row: Selectable<IdentitiesTable>): Identity {
+  return {
+    id: row.id,
+    providerId: row.provider_id,
+    idpUserId: row.idp_user_id,
+    userId: row.user_id,
+    email: row.email,
+  };
 }
