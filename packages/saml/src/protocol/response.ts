@@ -78,6 +78,7 @@ export async function validateResponse(
   checkStatus(response);
   checkSignaturePlacement(response);
   const child = checkSingleAssertion(response);
+  checkResponseChildren(response);
 
   const responseSigned = findSignature(response) !== null;
   if (responseSigned) verifyEnvelopedSignature(response, verifyOptions);
@@ -138,6 +139,34 @@ function checkStatus(response: Element): void {
     `The IdP did not sign the user in (status ${codes}${status.message ? `: ${status.message.slice(0, 200)}` : ''}).`,
     { status: codes },
   );
+}
+
+/**
+ * SAML Core §3.2.2 and §3.3.3: a Response holds Issuer, Signature, Extensions, Status and assertions,
+ * nothing else. Anything more (an Assertion of another namespace that a careless reader would take by
+ * its local name) is refused rather than ignored.
+ */
+const RESPONSE_CHILDREN = new Set([
+  `${NS.assertion} Issuer`,
+  `${NS.dsig} Signature`,
+  `${NS.protocol} Extensions`,
+  `${NS.protocol} Status`,
+  `${NS.assertion} Assertion`,
+  `${NS.assertion} EncryptedAssertion`,
+]);
+
+function checkResponseChildren(response: Element): void {
+  for (const child of childElements(response)) {
+    if (!RESPONSE_CHILDREN.has(`${child.namespaceURI} ${child.localName}`)) {
+      throw new SamlError(
+        'XML_SCHEMA_INVALID',
+        'The response carries an element SAML does not allow in a Response.',
+        {
+          element: child.localName,
+        },
+      );
+    }
+  }
 }
 
 /** Baseline 3: a signature may only sit on the root Response or on the Assertion that is its direct child. */
