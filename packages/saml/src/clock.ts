@@ -18,12 +18,23 @@ export const systemRandom: Random = {
   id: () => `_${randomBytes(20).toString('hex')}`,
 };
 
+/**
+ * A clock stopped at `iso`: for tests, and for checking a captured response at the time it was issued.
+ *
+ * @example
+ * validateResponse(xml, { ...options, clock: fixedClock('2021-04-09T12:53:31Z') });
+ */
 export function fixedClock(iso: string | Date): Clock {
   const at = new Date(iso);
   return { now: () => new Date(at) };
 }
 
-/** SAML timestamps: xs:dateTime in UTC with millisecond precision (Entra writes `…T12:53:30.562Z`). */
+/**
+ * SAML timestamps: xs:dateTime in UTC with millisecond precision (Entra writes `…T12:53:30.562Z`).
+ *
+ * @example
+ * toSamlInstant(new Date(0)); // '1970-01-01T00:00:00.000Z'
+ */
 export function toSamlInstant(date: Date): string {
   return date.toISOString();
 }

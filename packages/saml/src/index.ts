@@ -1,9 +1,6 @@
 // @federa/saml: the SAML 2.0 protocol core. Pure: no HTTP, database or environment; time and
 // randomness are injected. Everything a service needs is exported here.
 
-export { checkConditions } from './assertion/conditions.ts';
-export { readAttributes, readAuthnStatement } from './assertion/statements.ts';
-export { readNameId } from './assertion/subject.ts';
 export {
   decodeMessageText,
   decodePost,
@@ -23,7 +20,6 @@ export {
 export {
   type Clock,
   fixedClock,
-  parseSamlInstant,
   type Random,
   systemClock,
   systemRandom,
@@ -34,8 +30,6 @@ export { type GeneratedCredential, generateCredential } from './keygen.ts';
 export {
   type Certificate,
   parseCertificate,
-  parsePrivateKey,
-  parsePublicKey,
   type SigningCredential,
   signingCredential,
 } from './keys.ts';

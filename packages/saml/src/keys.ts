@@ -75,6 +75,12 @@ export function parsePublicKey(pem: string): KeyObject {
   }
 }
 
+/**
+ * A private key and its certificate, both PEM, as one signing credential.
+ *
+ * @example
+ * const credential = signingCredential(readFileSync('idp.key.pem', 'utf8'), readFileSync('idp.crt.pem', 'utf8'));
+ */
 export function signingCredential(privateKeyPem: string, certificatePem: string): SigningCredential {
   return { privateKey: parsePrivateKey(privateKeyPem), certificate: parseCertificate(certificatePem) };
 }

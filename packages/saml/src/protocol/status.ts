@@ -15,6 +15,9 @@ export interface Status {
 /**
  * Reads the Status of a StatusResponseType message (Core §3.2.2.1): the top-level StatusCode, its
  * first nested StatusCode and the StatusMessage. Structural faults are `code`.
+ *
+ * @example
+ * readStatus(parseXml(xml).root).code === STATUS.success;
  */
 export function readStatus(root: Element, code: SamlErrorCode = 'XML_SCHEMA_INVALID'): Status {
   const status = requiredChild(root, NS.protocol, 'Status', code);
