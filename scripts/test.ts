@@ -57,6 +57,9 @@ if (files.length === 0) {
 }
 // One PostgreSQL for the whole run; each test makes its own database on it.
 const postgres = await startPostgres();
+// Ctrl-C reaches the test runner too; stay alive until it has stopped, then stop PostgreSQL.
+process.on('SIGINT', () => {});
+process.on('SIGTERM', () => {});
 const result = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...files], {
   cwd: root,
   stdio: 'inherit',
