@@ -1,10 +1,8 @@
 import type { Element } from '@xmldom/xmldom';
-import type { Clock } from '../clock.ts';
 import { SamlError } from '../errors.ts';
 import { appendElement, serialize } from '../xml/build.ts';
 import { attr, childElements, optionalChild, textOf } from '../xml/dom.ts';
 import { NS } from '../xml/namespaces.ts';
-import type { XmlLimits } from '../xml/parse.ts';
 import {
   booleanAttr,
   CLOCK_SKEW_SECONDS,
@@ -12,10 +10,10 @@ import {
   checkIssueInstant,
   checkSignature,
   createMessage,
+  type MessageCheckOptions,
   type MessageSigning,
   parseMessage,
   readHeader,
-  type SignatureCheckOptions,
   signMessage,
 } from './common.ts';
 
@@ -127,16 +125,7 @@ export interface AuthnRequest {
   signed: boolean;
 }
 
-export interface ParseAuthnRequestOptions extends SignatureCheckOptions {
-  clock: Clock;
-  /** How old IssueInstant may be, on top of the clock skew. Default 300 seconds. */
-  maxAgeSeconds?: number;
-  /** Default 180 seconds (DESIGN.md baseline 7). */
-  clockSkewSeconds?: number;
-  /** This IdP's SSO endpoint: a Destination present must equal it; a signed request must have one. */
-  expectedDestination?: string | undefined;
-  limits?: XmlLimits;
-}
+export type ParseAuthnRequestOptions = MessageCheckOptions;
 
 /**
  * Parses and checks an AuthnRequest (Core §3.4.1): structure (`REQUEST_INVALID`), Version 2.0

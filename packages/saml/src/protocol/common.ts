@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { Element } from '@xmldom/xmldom';
 import { skewMs } from '../assertion/time-window.ts';
-import { parseSamlInstant, toSamlInstant } from '../clock.ts';
+import { type Clock, parseSamlInstant, toSamlInstant } from '../clock.ts';
 import { SamlError, type SamlErrorCode } from '../errors.ts';
 import type { SigningCredential } from '../keys.ts';
 import { appendElement, createDocument } from '../xml/build.ts';
@@ -33,6 +33,18 @@ export interface SignatureCheckOptions {
   /** Refuse the message unless it carries an enveloped signature that verifies (`SIGNATURE_MISSING`). */
   requireSignature?: boolean | undefined;
   allowSha1?: boolean | undefined;
+}
+
+/** What parsing any received protocol message needs beyond its signature: time, endpoint, limits. */
+export interface MessageCheckOptions extends SignatureCheckOptions {
+  clock: Clock;
+  /** This party's endpoint: a Destination present must equal it; a signed message must have one. */
+  expectedDestination?: string | undefined;
+  /** How old IssueInstant may be, on top of the clock skew. Default 300 seconds. */
+  maxAgeSeconds?: number;
+  /** Default 180 seconds (DESIGN.md baseline 7). */
+  clockSkewSeconds?: number;
+  limits?: XmlLimits;
 }
 
 export interface MessageHeader {

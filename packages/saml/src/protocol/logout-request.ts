@@ -1,10 +1,8 @@
-import type { Clock } from '../clock.ts';
 import { parseSamlInstant, toSamlInstant } from '../clock.ts';
 import { SamlError } from '../errors.ts';
 import { appendElement, serialize } from '../xml/build.ts';
 import { attr, childElements, optionalChild, textOf } from '../xml/dom.ts';
 import { NS } from '../xml/namespaces.ts';
-import type { XmlLimits } from '../xml/parse.ts';
 import {
   CLOCK_SKEW_SECONDS,
   checkDestination,
@@ -12,10 +10,10 @@ import {
   checkIssuer,
   checkSignature,
   createMessage,
+  type MessageCheckOptions,
   type MessageSigning,
   parseMessage,
   readHeader,
-  type SignatureCheckOptions,
   signMessage,
 } from './common.ts';
 
@@ -96,17 +94,9 @@ export interface LogoutRequest {
   signed: boolean;
 }
 
-export interface ParseLogoutRequestOptions extends SignatureCheckOptions {
-  clock: Clock;
+export interface ParseLogoutRequestOptions extends MessageCheckOptions {
   /** The peer's entity ID: the Issuer must be exactly this (`ISSUER_MISMATCH`). */
   expectedIssuer: string;
-  /** This party's SLO endpoint: a Destination present must equal it; a signed request must have one. */
-  expectedDestination?: string | undefined;
-  /** How old IssueInstant may be, on top of the clock skew. Default 300 seconds. */
-  maxAgeSeconds?: number;
-  /** Default 180 seconds (DESIGN.md baseline 7). */
-  clockSkewSeconds?: number;
-  limits?: XmlLimits;
 }
 
 /**

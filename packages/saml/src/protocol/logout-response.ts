@@ -1,9 +1,7 @@
-import type { Clock } from '../clock.ts';
 import { SamlError } from '../errors.ts';
 import { appendElement, serialize } from '../xml/build.ts';
 import { attr } from '../xml/dom.ts';
 import { NS, STATUS } from '../xml/namespaces.ts';
-import type { XmlLimits } from '../xml/parse.ts';
 import {
   CLOCK_SKEW_SECONDS,
   checkDestination,
@@ -11,10 +9,10 @@ import {
   checkIssuer,
   checkSignature,
   createMessage,
+  type MessageCheckOptions,
   type MessageSigning,
   parseMessage,
   readHeader,
-  type SignatureCheckOptions,
   signMessage,
 } from './common.ts';
 import { readStatus, type Status } from './status.ts';
@@ -76,19 +74,11 @@ export interface LogoutResponse {
   signed: boolean;
 }
 
-export interface ParseLogoutResponseOptions extends SignatureCheckOptions {
-  clock: Clock;
+export interface ParseLogoutResponseOptions extends MessageCheckOptions {
   /** The peer's entity ID: the Issuer must be exactly this (`ISSUER_MISMATCH`). */
   expectedIssuer: string;
   /** The ID of the LogoutRequest this party sent and still waits on (`IN_RESPONSE_TO_MISMATCH`). */
   expectedInResponseTo: string;
-  /** This party's SLO endpoint: a Destination present must equal it; a signed response must have one. */
-  expectedDestination?: string | undefined;
-  /** How old IssueInstant may be, on top of the clock skew. Default 300 seconds. */
-  maxAgeSeconds?: number;
-  /** Default 180 seconds (DESIGN.md baseline 7). */
-  clockSkewSeconds?: number;
-  limits?: XmlLimits;
 }
 
 /**
