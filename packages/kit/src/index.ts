@@ -1,4 +1,16 @@
-export { connectDatabase, type Database, type Dialect, type PoolStats } from './db/connect.ts';
+export {
+  type ConfigCache,
+  type ConfigCacheOptions,
+  configChangesMigration,
+  createConfigCache,
+} from './db/config-cache.ts';
+export {
+  connectDatabase,
+  type Database,
+  type Dialect,
+  type ListenHandlers,
+  type PoolStats,
+} from './db/connect.ts';
 export { migrateToLatest, migrationsCurrent } from './db/migrate.ts';
 export { card, copyField, facts, field, hiddenCsrf, table } from './html/components.ts';
 export { type Brand, type PageOptions, renderPage } from './html/layout.ts';

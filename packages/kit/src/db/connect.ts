@@ -13,6 +13,18 @@ export interface Database<Schema> {
   close(): Promise<void>;
   /** PostgreSQL's connection pool right now (for the pool gauge); null for SQLite (one connection). */
   poolStats(): PoolStats | null;
+  /**
+   * PostgreSQL: LISTEN on `channel` over a connection of its own, reconnected after a loss (the
+   * handlers hear when it is up or down: notifications sent meanwhile are lost). Returns a function
+   * that stops listening. Null for SQLite, which has no notifications.
+   */
+  listen: ((channel: string, handlers: ListenHandlers) => () => Promise<void>) | null;
+}
+
+export interface ListenHandlers {
+  notified(payload: string): void;
+  /** True once LISTEN is in effect; false when the connection is lost (and again until it is back). */
+  listening(up: boolean): void;
 }
 
 export interface PoolStats {
@@ -48,12 +60,60 @@ export function connectDatabase<Schema>(url: string, options: { poolSize?: numbe
       dialect: 'postgres',
       close: () => db.destroy(),
       poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+      listen: (channel, handlers) => listen(url, channel, handlers),
     };
   }
   const path = url.replace(/^sqlite:(\/\/)?/, '');
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: openSqlite(path) }) });
-  return { db, dialect: 'sqlite', close: () => db.destroy(), poolStats: () => null };
+  return { db, dialect: 'sqlite', close: () => db.destroy(), poolStats: () => null, listen: null };
+}
+
+const RETRY_FIRST_MS = 250;
+const RETRY_MAX_MS = 5000;
+
+function listen(url: string, channel: string, handlers: ListenHandlers): () => Promise<void> {
+  let client: pg.Client | null = null;
+  let stopped = false;
+  let retry: NodeJS.Timeout | null = null;
+  let delay = RETRY_FIRST_MS;
+  const lost = (lostClient: pg.Client) => {
+    // 'error' and 'end' both arrive for one loss; the first one counts.
+    if (client !== lostClient) return;
+    client = null;
+    handlers.listening(false);
+    lostClient.end().catch(() => {});
+    if (stopped) return;
+    retry = setTimeout(connect, delay);
+    retry.unref();
+    delay = Math.min(delay * 2, RETRY_MAX_MS);
+  };
+  const connect = async () => {
+    const next = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+    client = next;
+    next.on('notification', (message) => {
+      if (message.channel === channel) handlers.notified(message.payload ?? '');
+    });
+    next.on('error', () => lost(next));
+    next.on('end', () => lost(next));
+    try {
+      await next.connect();
+      await next.query(`LISTEN ${next.escapeIdentifier(channel)}`);
+      if (client !== next) return;
+      delay = RETRY_FIRST_MS;
+      handlers.listening(true);
+    } catch {
+      lost(next);
+    }
+  };
+  void connect();
+  return async () => {
+    stopped = true;
+    if (retry) clearTimeout(retry);
+    const current = client;
+    client = null;
+    await current?.end().catch(() => {});
+  };
 }
 
 // PostgreSQL's int8 (COUNT(*), bigint columns) arrives as text by default; our values fit a number.
