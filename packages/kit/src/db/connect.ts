@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
+import { prepareStatements, StatementNames } from './prepared-statements.ts';
 import { openSqlite } from './sqlite-driver.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -53,7 +54,11 @@ export function connectDatabase<Schema>(url: string, options: { poolSize?: numbe
     // say) reports it on the client itself, where an unheard 'error' would end the process. Either
     // way its next query fails as "database unavailable" (503) and the pool replaces it when released.
     pool.on('error', () => {});
-    pool.on('connect', (client) => client.on('error', () => {}));
+    const names = new StatementNames();
+    pool.on('connect', (client) => {
+      client.on('error', () => {});
+      prepareStatements(client, names);
+    });
     const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
     return {
       db,
