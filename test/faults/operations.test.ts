@@ -95,6 +95,7 @@ describe('health, readiness, metrics, logs and shutdown of running services on P
     for (const text of [idp, sp]) {
       assert.match(text, /federa_db_pool_connections\{state="total",service="(idp|ws)"\} [1-9]/);
       assert.match(text, /federa_db_pool_connections\{state="waiting",service="(idp|ws)"\} 0/);
+      assert.match(text, /federa_db_queries_total\{service="(idp|ws)"\} [1-9]/);
     }
   });
 

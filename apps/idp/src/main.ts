@@ -7,7 +7,7 @@ import {
   deleteExpiredSessions,
   drainOnSignals,
   migrateToLatest,
-  observeDatabasePool,
+  observeDatabase,
 } from '@federa/kit';
 import { systemClock, systemRandom } from '@federa/saml';
 import type { Kysely } from 'kysely';
@@ -35,8 +35,8 @@ async function main(): Promise<void> {
   const applied = await migrateToLatest(database.db as unknown as Kysely<unknown>, migrations);
   if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
 
-  const app = await buildApp({ db: database.db, config, clock: systemClock, random: systemRandom, logger });
-  observeDatabasePool(app, database.poolStats);
+  const app = await buildApp({ database, config, clock: systemClock, random: systemRandom, logger });
+  observeDatabase(app, database);
   const sweep = setInterval(
     () => {
       const db = database.db as unknown as Kysely<unknown>;

@@ -1,12 +1,6 @@
 // Starts Federa Workspace: reads and validates the configuration from the environment, connects to the
 // database, migrates it, starts the metadata refresh timer, listens on 127.0.0.1, and drains on SIGTERM.
-import {
-  connectDatabase,
-  createLogger,
-  drainOnSignals,
-  migrateToLatest,
-  observeDatabasePool,
-} from '@federa/kit';
+import { connectDatabase, createLogger, drainOnSignals, migrateToLatest, observeDatabase } from '@federa/kit';
 import { buildApp } from './app.ts';
 import { ConfigError, readConfig } from './config.ts';
 import { migrations } from './db/migrations.ts';
@@ -27,8 +21,8 @@ try {
 
 const database = connectDatabase<Schema>(config.databaseUrl);
 await migrateToLatest(database.db as never, migrations);
-const { app, ctx } = await buildApp({ db: database.db, config, logger });
-observeDatabasePool(app, database.poolStats);
+const { app, ctx } = await buildApp({ database, config, logger });
+observeDatabase(app, database);
 const stopJobs = startBackgroundJobs(ctx);
 await app.listen({ host: config.host, port: config.port });
 logger.info({ url: config.baseUrl, port: config.port, mail: ctx.mailer.kind }, 'Federa Workspace listening');

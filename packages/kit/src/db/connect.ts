@@ -14,6 +14,8 @@ export interface Database<Schema> {
   close(): Promise<void>;
   /** PostgreSQL's connection pool right now (for the pool gauge); null for SQLite (one connection). */
   poolStats(): PoolStats | null;
+  /** Statements run so far, BEGIN and COMMIT included (each is a round trip on PostgreSQL). */
+  queries(): number;
   /**
    * PostgreSQL: LISTEN on `channel` over a connection of its own, reconnected after a loss (the
    * handlers hear when it is up or down: notifications sent meanwhile are lost). Returns a function
@@ -59,19 +61,43 @@ export function connectDatabase<Schema>(url: string, options: { poolSize?: numbe
       client.on('error', () => {});
       prepareStatements(client, names);
     });
-    const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+    const counter = countQueries();
+    const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }), log: counter.log });
     return {
       db,
       dialect: 'postgres',
       close: () => db.destroy(),
       poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+      queries: counter.count,
       listen: (channel, handlers) => listen(url, channel, handlers),
     };
   }
   const path = url.replace(/^sqlite:(\/\/)?/, '');
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: openSqlite(path) }) });
-  return { db, dialect: 'sqlite', close: () => db.destroy(), poolStats: () => null, listen: null };
+  const counter = countQueries();
+  const db = new Kysely<Schema>({
+    dialect: new SqliteDialect({ database: openSqlite(path) }),
+    log: counter.log,
+  });
+  return {
+    db,
+    dialect: 'sqlite',
+    close: () => db.destroy(),
+    poolStats: () => null,
+    queries: counter.count,
+    listen: null,
+  };
+}
+
+/** Kysely reports every statement it runs (transactions' BEGIN and COMMIT too) to `log`. */
+function countQueries(): { log: () => void; count: () => number } {
+  let queries = 0;
+  return {
+    log: () => {
+      queries++;
+    },
+    count: () => queries,
+  };
 }
 
 const RETRY_FIRST_MS = 250;

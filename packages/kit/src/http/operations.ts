@@ -1,21 +1,36 @@
 import type { FastifyInstance } from 'fastify';
-import { Gauge } from 'prom-client';
-import type { PoolStats } from '../db/connect.ts';
+import { Counter, Gauge } from 'prom-client';
+import type { Database } from '../db/connect.ts';
 import type { Logger } from '../log.ts';
 
 /**
- * `federa_db_pool_connections{state="total|idle|waiting"}`: the PostgreSQL pool as Prometheus reads it
- * (read at scrape time, so it costs nothing between scrapes). SQLite has one connection and no gauge.
+ * The database as Prometheus reads it (at scrape time, so it costs nothing between scrapes):
+ * `federa_db_queries_total`, statements run (each a round trip on PostgreSQL; transactions' BEGIN and
+ * COMMIT included), and on PostgreSQL `federa_db_pool_connections{state="total|idle|waiting"}`.
  */
-export function observeDatabasePool(app: FastifyInstance, stats: () => PoolStats | null): void {
-  if (stats() === null) return;
+export function observeDatabase(
+  app: FastifyInstance,
+  database: Pick<Database<unknown>, 'poolStats' | 'queries'>,
+): void {
+  let reported = 0;
+  new Counter({
+    name: 'federa_db_queries_total',
+    help: 'Database statements run, BEGIN and COMMIT included',
+    registers: [app.metrics.registry],
+    collect() {
+      const now = database.queries();
+      this.inc(now - reported);
+      reported = now;
+    },
+  });
+  if (database.poolStats() === null) return;
   new Gauge({
     name: 'federa_db_pool_connections',
     help: 'Database pool connections by state (total open, idle, and queries waiting for one)',
     labelNames: ['state'],
     registers: [app.metrics.registry],
     collect() {
-      const now = stats();
+      const now = database.poolStats();
       if (!now) return;
       this.set({ state: 'total' }, now.total);
       this.set({ state: 'idle' }, now.idle);
