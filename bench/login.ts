@@ -74,6 +74,19 @@ function cpuSnapshot(cluster: Cluster, postgresUrl: string | null): CpuSnapshot 
   };
 }
 
+/** Database statements each service's instances have run so far (their `federa_db_queries_total`). */
+async function queriesSnapshot(cluster: Cluster): Promise<{ directory: number; workspace: number }> {
+  const sum = async (running: Cluster['idp']['running']) => {
+    let total = 0;
+    for (const r of running) {
+      const text = await (await fetch(`${r.baseUrl}/metrics`)).text();
+      total += Number(/^federa_db_queries_total\{[^}]*\} (\d+)/m.exec(text)?.[1] ?? Number.NaN);
+    }
+    return total;
+  };
+  return { directory: await sum(cluster.idp.running), workspace: await sum(cluster.sp.running) };
+}
+
 async function runSetup(
   setup: Setup,
   postgresUrl: string | null,
@@ -115,6 +128,7 @@ async function runSetup(
       lifetimePeaks.set(running.process.pid!, peakRssMb(running.process.pid!));
       resetPeakRss(running.process.pid!);
     }
+    const queriesBefore = await queriesSnapshot(cluster);
     const cpuBefore = cpuSnapshot(cluster, postgresUrl);
     const startedAt = performance.now();
     const endAt = startedAt + options.seconds * 1000;
@@ -125,6 +139,7 @@ async function runSetup(
     );
     const elapsed = (performance.now() - startedAt) / 1000;
     const cpuAfter = cpuSnapshot(cluster, postgresUrl);
+    const queriesAfter = await queriesSnapshot(cluster);
     const ok = results.filter((r) => r.ok);
     const failed = results.filter((r) => !r.ok);
     const sorted = ok.map((r) => r.ms).sort((a, b) => a - b);
@@ -147,6 +162,10 @@ async function runSetup(
         `start and warm-up: ${Math.round(lifetime)} MB`,
       ];
       printFigure(`${prefix}.${label}.rss`, Math.max(...peaks), `MB peak`, notes);
+    }
+    for (const key of ['directory', 'workspace'] as const) {
+      const perLogin = (queriesAfter[key] - queriesBefore[key]) / Math.max(1, results.length);
+      console.log(`${prefix}.${key}.queries: ${perLogin.toFixed(1)} per login`);
     }
     // CPU time per login, by process: unlike the rate, it hardly depends on what else the machine
     // runs, and its sum says what two idle cores could do.
