@@ -1,19 +1,27 @@
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
-import { createServer, databaseRateLimitStore, type Logger, migrationsCurrent } from '@federa/kit';
+import {
+  createConfigCache,
+  createServer,
+  type Database,
+  databaseRateLimitStore,
+  type Logger,
+  migrationsCurrent,
+} from '@federa/kit';
 import { type Clock, POST_FORM_SCRIPT_HASH, type Random } from '@federa/saml';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { IdpConfig } from './config.ts';
-import type { Deps } from './context.ts';
-import { migrations } from './db/migrations.ts';
-import type { Db } from './db/schema.ts';
+import type { AppDeps } from './context.ts';
+import { CONFIG_TABLES, migrations } from './db/migrations.ts';
+import type { IdpDatabase } from './db/schema.ts';
 import { idpError } from './errors.ts';
 import { BRAND } from './http/pages.ts';
 import { registerRoutes } from './routes.ts';
 
 export interface BuildAppOptions {
-  db: Db;
+  /** From `connectDatabase`: the app keeps a configuration cache over it (closed with the app). */
+  database: Database<IdpDatabase>;
   config: IdpConfig;
   clock: Clock;
   random: Random;
@@ -25,14 +33,23 @@ export const SESSION_COOKIE = 'federa_idp_session';
 
 /**
  * Federa Directory as a Fastify instance (not listening): tests use it with `app.inject`, `main.ts`
- * listens. The database must already be migrated.
+ * listens. The database must already be migrated. Everything runs on the configuration cache's
+ * database, so that the app's own changes to the configuration empty the cache at once.
  */
-export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance & { deps: Deps }> {
-  const deps: Deps = { db: options.db, config: options.config, clock: options.clock, random: options.random };
+export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance & { deps: AppDeps }> {
+  const cache = createConfigCache(options.database, {
+    tables: CONFIG_TABLES,
+    onListening(up) {
+      if (up) options.logger.info('configuration changes are heard: the sign-in configuration is cached');
+      else options.logger.warn('configuration changes cannot be heard: sign-ins read the database meanwhile');
+    },
+  });
+  const db = cache.db;
+  const deps: AppDeps = { db, cache, config: options.config, clock: options.clock, random: options.random };
   const app = await createServer({
     brand: BRAND,
     logger: options.logger,
-    db: options.db as unknown as Kysely<unknown>,
+    db: db as unknown as Kysely<unknown>,
     session: {
       cookieName: SESSION_COOKIE,
       maxAgeSeconds: options.config.sessionMaxAgeSeconds,
@@ -46,12 +63,13 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     scriptHashes: [POST_FORM_SCRIPT_HASH],
     bodyLimit: 512 * 1024,
     trustProxy: options.config.trustProxy ?? false,
-    ready: () => migrationsCurrent(options.db as unknown as Kysely<unknown>, migrations),
+    ready: () => migrationsCurrent(db as unknown as Kysely<unknown>, migrations),
   });
+  app.addHook('onClose', () => cache.close());
   await app.register(rateLimit, {
     global: false,
     // Counted in the database, so that every instance sees the same count.
-    store: databaseRateLimitStore(options.db as unknown as Kysely<unknown>, {
+    store: databaseRateLimitStore(db as unknown as Kysely<unknown>, {
       now: () => options.clock.now(),
     }),
     errorResponseBuilder: () =>

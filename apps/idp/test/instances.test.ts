@@ -26,7 +26,7 @@ async function twoInstances(dialect: (typeof DIALECTS)[number], signInRateLimitP
     const database = connectDatabase<IdpDatabase>(url, { poolSize: 4 });
     await migrateToLatest(database.db as unknown as Kysely<unknown>, migrations);
     const app = await buildApp({
-      db: database.db,
+      database,
       config: testConfig({ signInRateLimitPerMinute }),
       clock,
       random: systemRandom,

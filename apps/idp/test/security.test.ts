@@ -28,7 +28,7 @@ for (const dialect of DIALECTS) {
       await migrateToLatest(database.db as unknown as Kysely<unknown>, migrations);
       const clock = new ManualClock();
       const app = await buildApp({
-        db: database.db,
+        database,
         config: testConfig(),
         clock,
         random: systemRandom,

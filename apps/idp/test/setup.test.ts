@@ -119,7 +119,7 @@ for (const dialect of DIALECTS) {
 
       const database = connectDatabase<IdpDatabase>(databaseUrl);
       const app = await buildApp({
-        db: database.db,
+        database,
         config: testConfig(),
         clock: new ManualClock(new Date()),
         random: systemRandom,

@@ -1,4 +1,4 @@
-import { rateLimitsMigration, sessionsMigration } from '@federa/kit';
+import { configChangesMigration, rateLimitsMigration, sessionsMigration } from '@federa/kit';
 import type { Kysely, Migration } from 'kysely';
 import { apiTokensMigration } from '../api-tokens/api-tokens.migration.ts';
 
@@ -248,10 +248,28 @@ const initial: Migration = {
   },
 };
 
+/**
+ * The tables whose rows the sign-in configuration cache keeps (`sso/sign-in-config.ts`): a tenant and
+ * its domains, an application with its Identifiers, Reply URLs, claims, roles and signing certificates.
+ * Users, groups, assignments and sessions are read afresh on every sign-in. A table added here needs
+ * its triggers: add a migration calling `configChangesMigration(CONFIG_TABLES)` again (it is idempotent).
+ */
+export const CONFIG_TABLES = [
+  'tenants',
+  'tenant_domains',
+  'applications',
+  'application_identifiers',
+  'reply_urls',
+  'application_claims',
+  'app_roles',
+  'signing_certificates',
+] as const;
+
 /** Every migration of the IdP's database, in order. */
 export const migrations: Record<string, Migration> = {
   '0000-sessions': sessionsMigration,
   '0001-directory': initial,
   '0002-api-tokens': apiTokensMigration,
   '0003-rate-limits': rateLimitsMigration,
+  '0004-config-changes': configChangesMigration(CONFIG_TABLES),
 };

@@ -69,7 +69,7 @@ export async function startIdp(dialect: TestDialect, options: StartOptions = {})
     baseUrl: options.baseUrl ?? BASE_URL,
   });
   const app = await buildApp({
-    db: database.db,
+    database,
     config,
     clock,
     random: systemRandom,
