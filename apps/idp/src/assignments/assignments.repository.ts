@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../db/schema.ts';
 
 /** Entra's id for the implicit "Default Access" role (msiam_access) of an app that defines none. */
@@ -152,35 +153,64 @@ export async function deleteAssignmentRow(db: Db, id: string): Promise<void> {
   await db.deleteFrom('assignments').where('id', '=', id).execute();
 }
 
-/**
- * The app role ids granted to a user for an application: directly, or through a group they are a
- * member of. Empty when the user is not assigned.
- */
-export async function rolesOfUser(db: Db, applicationId: string, userId: string): Promise<string[]> {
-  const groups = db.selectFrom('group_members').select('group_id').where('user_id', '=', userId);
-  const rows = await db
-    .selectFrom('assignments')
-    .select('app_role_id')
-    .where('application_id', '=', applicationId)
-    .where((eb) =>
-      eb.or([
-        eb.and([eb('principal_type', '=', 'user'), eb('principal_id', '=', userId)]),
-        eb.and([eb('principal_type', '=', 'group'), eb('principal_id', 'in', groups)]),
-      ]),
-    )
-    .execute();
-  return [...new Set(rows.map((r) => r.app_role_id))];
+/** What a user may do in an application, as a sign-in needs it. */
+export interface UserAccess {
+  /** App role ids granted directly or through a group; empty when the user is not assigned. */
+  roleIds: string[];
+  /** The groups the user is a direct member of, by display name, each saying whether it is assigned. */
+  groups: Array<{ id: string; displayName: string; assignedToApplication: boolean }>;
 }
 
-/** Ids of the groups assigned to an application (for "groups assigned to the application" claims). */
-export async function assignedGroupIds(db: Db, applicationId: string): Promise<string[]> {
+/**
+ * A user's roles in an application and their groups, in one query (a sign-in reads both): every group
+ * of the user with the roles it is assigned in the application (a row without a role when none),
+ * then the user's direct assignments (rows without a group).
+ */
+export async function accessOf(db: Db, applicationId: string, userId: string): Promise<UserAccess> {
   const rows = await db
-    .selectFrom('assignments')
-    .select('principal_id')
-    .where('application_id', '=', applicationId)
-    .where('principal_type', '=', 'group')
+    .selectFrom('group_members')
+    .innerJoin('groups', 'groups.id', 'group_members.group_id')
+    .leftJoin('assignments', (join) =>
+      join
+        .onRef('assignments.principal_id', '=', 'groups.id')
+        .on('assignments.principal_type', '=', 'group')
+        .on('assignments.application_id', '=', applicationId),
+    )
+    // Typed as the direct assignments' rows below, which have no group.
+    .select((eb) => [
+      eb.ref('groups.id').$castTo<string | null>().as('group_id'),
+      eb.ref('groups.display_name').$castTo<string | null>().as('display_name'),
+      'assignments.app_role_id',
+    ])
+    .where('group_members.user_id', '=', userId)
+    .unionAll(
+      db
+        .selectFrom('assignments')
+        .select([
+          sql<string | null>`null`.as('group_id'),
+          sql<string | null>`null`.as('display_name'),
+          'app_role_id',
+        ])
+        .where('application_id', '=', applicationId)
+        .where('principal_type', '=', 'user')
+        .where('principal_id', '=', userId),
+    )
+    .orderBy('display_name')
     .execute();
-  return [...new Set(rows.map((r) => r.principal_id))];
+  const roleIds = new Set<string>();
+  const groups = new Map<string, UserAccess['groups'][number]>();
+  for (const row of rows) {
+    if (row.app_role_id !== null) roleIds.add(row.app_role_id);
+    if (row.group_id === null) continue;
+    const group = groups.get(row.group_id) ?? {
+      id: row.group_id,
+      displayName: row.display_name ?? '',
+      assignedToApplication: false,
+    };
+    if (row.app_role_id !== null) group.assignedToApplication = true;
+    groups.set(row.group_id, group);
+  }
+  return { roleIds: [...roleIds], groups: [...groups.values()] };
 }
 
 /** Application ids a user is assigned to, directly or through a group. */

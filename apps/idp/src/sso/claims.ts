@@ -24,9 +24,8 @@ export interface ClaimsInput {
   application: Application;
   /** The IdP entity ID (Entra's identityprovider claim carries it). */
   issuer: string;
-  groups: ReadonlyArray<{ id: string; displayName: string }>;
-  /** Groups assigned to the application (for the "groups assigned to the application" group claim). */
-  assignedGroupIds: readonly string[];
+  /** The user's groups; for the "groups assigned to the application" claim, whether each is. */
+  groups: ReadonlyArray<{ id: string; displayName: string; assignedToApplication: boolean }>;
   /** The user's roles in the application. */
   roles: readonly AppRole[];
 }
@@ -45,9 +44,7 @@ export function buildClaims(input: ClaimsInput): Array<{ name: string; values: s
   ];
   if (app.groupClaim !== 'none') {
     const groups =
-      app.groupClaim === 'assigned'
-        ? input.groups.filter((g) => input.assignedGroupIds.includes(g.id))
-        : input.groups;
+      app.groupClaim === 'assigned' ? input.groups.filter((g) => g.assignedToApplication) : input.groups;
     claims.push({
       name: GROUPS_CLAIM,
       values: groups.map((g) => (app.groupClaimSource === 'displayName' ? g.displayName : g.id)),

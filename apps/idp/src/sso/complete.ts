@@ -3,10 +3,9 @@ import { AUTHN_CONTEXT, buildStatusResponse, issueResponse } from '@federa/saml'
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Application, findApplication } from '../applications/applications.repository.ts';
 import { defaultReplyUrl } from '../applications/basic-saml.ts';
-import { assignedGroupIds, listAppRoles, rolesOfUser } from '../assignments/assignments.repository.ts';
+import { accessOf, listAppRoles } from '../assignments/assignments.repository.ts';
 import { activeCredential } from '../certificates/certificates.service.ts';
 import type { Deps } from '../context.ts';
-import { groupsOfUser } from '../groups/groups.repository.ts';
 import { recordSignIn } from '../sign-in-logs/record.ts';
 import { dropFlow, type PendingFlow, type SessionAuth } from '../signin/session-auth.ts';
 import { findTenant, type Tenant } from '../tenants/tenants.repository.ts';
@@ -170,14 +169,14 @@ export async function completeFlow(
         adminAction: `The Reply URL ${flow.acsUrl} was removed while the user was signing in. Add it back in Basic SAML Configuration, or start the sign-in again.`,
       });
     }
-    const roleIds = await rolesOfUser(deps.db, app.id, signedIn.user.id);
+    const access = await accessOf(deps.db, app.id, signedIn.user.id);
     const nameIdFormat = resolveNameIdFormat(app, flow.requestedNameIdFormat);
     const ctx: CompletionContext = {
       deps,
       tenant,
       application: app,
       user: signedIn.user,
-      roleIds,
+      roleIds: access.roleIds,
       nameIdFormat,
     };
     for (const check of COMPLETION_CHECKS) await check.run(ctx);
@@ -191,14 +190,13 @@ export async function completeFlow(
       );
     }
     const issuer = idpAddresses(deps.config.baseUrl, tenant.id).entityId;
-    const roles = (await listAppRoles(deps.db, app.id)).filter((r) => roleIds.includes(r.id));
+    const roles = (await listAppRoles(deps.db, app.id)).filter((r) => access.roleIds.includes(r.id));
     const attributes = buildClaims({
       tenant,
       user: signedIn.user,
       application: app,
       issuer,
-      groups: await groupsOfUser(deps.db, signedIn.user.id),
-      assignedGroupIds: await assignedGroupIds(deps.db, app.id),
+      groups: access.groups,
       roles,
     });
     const issued = await issueResponse({
