@@ -7,7 +7,7 @@ import * as sso from './applications/sso.routes.ts';
 import * as assignments from './assignments/assignments.routes.ts';
 import { auditPage } from './audit/audit.routes.ts';
 import * as certificates from './certificates/certificates.routes.ts';
-import type { Deps } from './context.ts';
+import type { AppDeps } from './context.ts';
 import * as groups from './groups/groups.routes.ts';
 import { myAppsPage, myAppsSignIn } from './myapps/myapps.routes.ts';
 import { landingPage, portalHome, setupPage } from './portal/overview.routes.ts';
@@ -20,14 +20,14 @@ import * as tenants from './tenants/tenants.routes.ts';
 import * as users from './users/users.routes.ts';
 import * as wizard from './wizard/wizard.routes.ts';
 
-type Handler = (deps: Deps, request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+type Handler = (deps: AppDeps, request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 
 /**
  * Every route of Federa Directory, in one place (STYLE.md: an auditor sees them all here). The admin
  * API (`/api/v1/…`) registers its own in `src/api/`. SAML endpoints receiving cross-site posts are the
  * only ones without the CSRF token check; their protection is the SAML message itself.
  */
-export function registerRoutes(app: FastifyInstance, deps: Deps): void {
+export function registerRoutes(app: FastifyInstance, deps: AppDeps): void {
   const get = (path: string, handler: Handler) =>
     app.get(path, (request, reply) => handler(deps, request, reply));
   const post = (path: string, handler: Handler) =>

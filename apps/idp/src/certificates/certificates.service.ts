@@ -159,9 +159,9 @@ export async function activeCredential(
   if (!active) return null;
   const sealed = await sealedKeyOf(deps.db, active.id);
   if (!sealed) return null;
-  // Which certificate is active is read from the database on every sign-in (so that a rollover or a
-  // deletion takes effect at once on every instance); only the decrypting and parsing of that
-  // certificate's key, which never changes, is done once per process.
+  // Which certificate is active is read from the database on every call (sign-ins keep the result
+  // only until the configuration changes: sso/sign-in-config.ts); only the decrypting and parsing of
+  // that certificate's key, which never changes, is done once per process.
   const cacheKey = `${deps.config.secretKey.toString('base64')}\n${active.id}\n${sealed}\n${active.certificatePem}`;
   const cached = parsedCredentials.get(cacheKey);
   if (cached) return cached;

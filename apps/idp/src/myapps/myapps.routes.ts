@@ -2,7 +2,7 @@ import { html } from '@federa/kit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { findApplicationByAppId, listApplications } from '../applications/applications.repository.ts';
 import { applicationsAssignedTo } from '../assignments/assignments.repository.ts';
-import type { Deps } from '../context.ts';
+import type { AppDeps, Deps } from '../context.ts';
 import { queryOf } from '../http/forms.ts';
 import { sendPage, signedInHeader } from '../http/pages.ts';
 import { currentUser, saveFlow } from '../signin/session-auth.ts';
@@ -43,7 +43,7 @@ export async function myAppsPage(deps: Deps, request: FastifyRequest, reply: Fas
  * unless `mode=idp`); otherwise an unsolicited response to the default Reply URL with the configured
  * Relay State, after the sign-in page when nobody is signed in.
  */
-export async function myAppsSignIn(deps: Deps, request: FastifyRequest, reply: FastifyReply) {
+export async function myAppsSignIn(deps: AppDeps, request: FastifyRequest, reply: FastifyReply) {
   const { appId } = request.params as { appId: string };
   const query = queryOf(request);
   const tenant = query.tenantId ? await findTenant(deps.db, query.tenantId) : null;

@@ -1,23 +1,23 @@
 import { csrfToken, html } from '@federa/kit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { findApplication } from '../applications/applications.repository.ts';
-import type { Deps } from '../context.ts';
+import type { AppDeps, Deps } from '../context.ts';
 import { formOf, queryOf, safeReturnPath } from '../http/forms.ts';
 import { sendPlainPage } from '../http/pages.ts';
 import { recordSignIn } from '../sign-in-logs/record.ts';
 import { completeFlow, handleSsoFailure } from '../sso/complete.ts';
 import { tenantNotFound } from '../sso/endpoint.ts';
 import { sendSsoErrorPage } from '../sso/error-page.ts';
+import { signInApplication, signInTenant } from '../sso/sign-in-config.ts';
 import { SsoError } from '../sso/sso-error.ts';
-import { findTenantByKey, type Tenant } from '../tenants/tenants.repository.ts';
+import type { Tenant } from '../tenants/tenants.repository.ts';
 import { checkPassword } from './password-check.ts';
 import { currentUser, endSession, findFlow, type PendingFlow, startSession } from './session-auth.ts';
 import { loginForm } from './signin.pages.ts';
 
 /** `common` signs in a user of any tenant (My Apps, the portal); otherwise a tenant GUID or domain. */
-async function tenantOf(deps: Deps, segment: string): Promise<Tenant | null | 'common'> {
+async function tenantOf(deps: AppDeps, segment: string): Promise<Tenant | null | 'common'> {
   if (segment.toLowerCase() === 'common') return 'common';
-  return findTenantByKey(deps.db, segment);
+  return signInTenant(deps, segment);
 }
 
 function notFoundPage(deps: Deps, request: FastifyRequest, reply: FastifyReply, segment: string) {
@@ -31,14 +31,14 @@ function notFoundPage(deps: Deps, request: FastifyRequest, reply: FastifyReply, 
 const EXPIRED =
   'This sign-in request is no longer waiting (it may have expired, or been completed in another tab). Go back to the application and start again.';
 
-async function appNameOf(deps: Deps, flow: PendingFlow | null): Promise<string | null> {
+async function appNameOf(deps: AppDeps, flow: PendingFlow | null): Promise<string | null> {
   if (!flow) return null;
-  return (await findApplication(deps.db, flow.tenantId, flow.applicationId))?.displayName ?? null;
+  return (await signInApplication(deps, flow.tenantId, flow.applicationId))?.displayName ?? null;
 }
 
 /** GET `/{tenant}/login`: the sign-in page (for a waiting SAML sign-in when `flow` is given). */
 export async function loginPage(
-  deps: Deps,
+  deps: AppDeps,
   request: FastifyRequest,
   reply: FastifyReply,
 ): Promise<FastifyReply> {
@@ -81,7 +81,7 @@ const LOGIN_MESSAGES: Record<string, string> = {
  * the return path. Each attempt is one sign-in log row.
  */
 export async function loginSubmit(
-  deps: Deps,
+  deps: AppDeps,
   request: FastifyRequest,
   reply: FastifyReply,
 ): Promise<FastifyReply> {
@@ -96,7 +96,7 @@ export async function loginSubmit(
   const returnTo = safeReturnPath(form.return, '/myapps');
   const userName = (form.username ?? '').trim();
   const scope = tenant === 'common' ? null : tenant;
-  const app = flow ? await findApplication(deps.db, flow.tenantId, flow.applicationId) : null;
+  const app = flow ? await signInApplication(deps, flow.tenantId, flow.applicationId) : null;
   const correlationId = flow?.correlationId ?? request.id;
   const portalApp = returnTo.startsWith('/portal') ? 'Federa Directory portal' : 'My Apps';
 

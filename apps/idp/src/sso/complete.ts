@@ -1,20 +1,20 @@
 import { AppError } from '@federa/kit';
 import { AUTHN_CONTEXT, buildStatusResponse, issueResponse } from '@federa/saml';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { type Application, findApplication } from '../applications/applications.repository.ts';
+import type { Application } from '../applications/applications.repository.ts';
 import { defaultReplyUrl } from '../applications/basic-saml.ts';
-import { accessOf, listAppRoles } from '../assignments/assignments.repository.ts';
-import { activeCredential } from '../certificates/certificates.service.ts';
-import type { Deps } from '../context.ts';
+import { accessOf } from '../assignments/assignments.repository.ts';
+import type { AppDeps, Deps } from '../context.ts';
 import { recordSignIn } from '../sign-in-logs/record.ts';
 import { dropFlow, type PendingFlow, type SessionAuth } from '../signin/session-auth.ts';
-import { findTenant, type Tenant } from '../tenants/tenants.repository.ts';
+import type { Tenant } from '../tenants/tenants.repository.ts';
 import type { User } from '../users/users.repository.ts';
 import { COMPLETION_CHECKS } from './checks/index.ts';
 import { buildClaims, nameIdValueFor, resolveNameIdFormat } from './claims.ts';
 import { type CompletionContext, idpAddresses, type SsoContext } from './context.ts';
 import { sendSsoErrorPage } from './error-page.ts';
 import { sendSamlPost } from './respond.ts';
+import { type SignInApplication, signInApplication, signInTenant } from './sign-in-config.ts';
 import { SsoError, SsoStatusRefusal } from './sso-error.ts';
 
 /** What a failure is logged and answered with. */
@@ -49,7 +49,7 @@ export function failureContextOf(ctx: SsoContext, user: User | null): FailureCon
  * row. Anything else propagates (a 500 with a correlation id).
  */
 export async function handleSsoFailure(
-  deps: Deps,
+  deps: AppDeps,
   request: FastifyRequest,
   reply: FastifyReply,
   error: unknown,
@@ -91,7 +91,7 @@ export async function handleSsoFailure(
       checkName: error.check,
       correlationId: fc.correlationId,
     });
-    const credential = await activeCredential(deps, fc.application.id);
+    const credential = (await signInApplication(deps, fc.tenant.id, fc.application.id))?.credential;
     const xml = buildStatusResponse({
       id: deps.random.id(),
       inResponseTo: fc.requestId,
@@ -119,18 +119,18 @@ export async function handleSsoFailure(
  * and posts it to the flow's Reply URL with the RelayState. Logs the outcome; never throws an SsoError.
  */
 export async function completeFlow(
-  deps: Deps,
+  deps: AppDeps,
   request: FastifyRequest,
   reply: FastifyReply,
   flow: PendingFlow,
   signedIn: { auth: SessionAuth; user: User },
   /** The tenant and application the SAML endpoint's checks loaded in this same request, if so. */
-  loaded?: { tenant: Tenant; application: Application },
+  loaded?: { tenant: Tenant; application: SignInApplication },
 ): Promise<FastifyReply> {
   // A flow finished later (after the sign-in page) reads both again: either may have changed since.
-  const tenant = loaded?.tenant ?? (await findTenant(deps.db, flow.tenantId));
+  const tenant = loaded?.tenant ?? (await signInTenant(deps, flow.tenantId));
   const app =
-    loaded?.application ?? (tenant ? await findApplication(deps.db, tenant.id, flow.applicationId) : null);
+    loaded?.application ?? (tenant ? await signInApplication(deps, tenant.id, flow.applicationId) : null);
   const fc: FailureContext = {
     tenant,
     application: app,
@@ -181,7 +181,7 @@ export async function completeFlow(
     };
     for (const check of COMPLETION_CHECKS) await check.run(ctx);
 
-    const credential = await activeCredential(deps, app.id);
+    const credential = app.credential;
     if (!credential) {
       throw new AppError(
         'certificate_unusable',
@@ -190,14 +190,13 @@ export async function completeFlow(
       );
     }
     const issuer = idpAddresses(deps.config.baseUrl, tenant.id).entityId;
-    const roles = (await listAppRoles(deps.db, app.id)).filter((r) => access.roleIds.includes(r.id));
     const attributes = buildClaims({
       tenant,
       user: signedIn.user,
       application: app,
       issuer,
       groups: access.groups,
-      roles,
+      roles: app.appRoles.filter((r) => access.roleIds.includes(r.id)),
     });
     const issued = await issueResponse({
       issuer,

@@ -1,14 +1,14 @@
 import type { AuthnRequest, DecodedRedirect } from '@federa/saml';
 import type { FastifyRequest } from 'fastify';
-import type { Application } from '../applications/applications.repository.ts';
-import type { Deps } from '../context.ts';
+import type { AppDeps, Deps } from '../context.ts';
 import type { SessionAuth } from '../signin/session-auth.ts';
 import type { Tenant } from '../tenants/tenants.repository.ts';
 import type { User } from '../users/users.repository.ts';
+import type { SignInApplication } from './sign-in-config.ts';
 
 /** What the SAML endpoint's checks read and establish, one check after the other. */
 export interface SsoContext {
-  readonly deps: Deps;
+  readonly deps: AppDeps;
   readonly request: FastifyRequest;
   readonly tenant: Tenant;
   /** How the tenant was named in the URL (GUID or domain), to build its addresses as the SP saw them. */
@@ -28,7 +28,7 @@ export interface SsoContext {
   /** The Issuer as sent, before anything is verified (to find the application). */
   issuer: string | null;
   authnRequest: AuthnRequest | null;
-  application: Application | null;
+  application: SignInApplication | null;
   acsUrl: string | null;
   requestedNameIdFormat: string | null;
   authnContextClassRef: string | null;
@@ -46,7 +46,7 @@ export interface SsoCheck {
 export interface CompletionContext {
   readonly deps: Deps;
   readonly tenant: Tenant;
-  readonly application: Application;
+  readonly application: SignInApplication;
   readonly user: User;
   /** App role ids granted to the user (directly or through groups); empty when not assigned. */
   readonly roleIds: readonly string[];
@@ -75,7 +75,7 @@ export function idpAddresses(baseUrl: string, tenantId: string) {
 }
 
 /** The application a check needs; a check placed before `known-application` is a programming error. */
-export function applicationOf(ctx: SsoContext): Application {
+export function applicationOf(ctx: SsoContext): SignInApplication {
   if (!ctx.application) throw new Error('check order: the application is not known yet');
   return ctx.application;
 }

@@ -1,11 +1,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Deps } from '../context.ts';
+import type { AppDeps } from '../context.ts';
 import { currentUser, type PendingFlow, saveFlow } from '../signin/session-auth.ts';
-import { findTenantByKey } from '../tenants/tenants.repository.ts';
 import { AUTHN_REQUEST_CHECKS, MESSAGE_CHECKS } from './checks/index.ts';
 import { completeFlow, failureContextOf, handleSsoFailure } from './complete.ts';
 import { runChecks, type SsoContext } from './context.ts';
 import { handleLogoutRequest } from './logout.ts';
+import { signInTenant } from './sign-in-config.ts';
 import { SsoError } from './sso-error.ts';
 
 export function tenantNotFound(segment: string): SsoError {
@@ -24,13 +24,13 @@ export function tenantNotFound(segment: string): SsoError {
  * (the request waits in the session as a PendingFlow). A LogoutRequest ends the session (`logout.ts`).
  */
 export async function samlEndpoint(
-  deps: Deps,
+  deps: AppDeps,
   request: FastifyRequest,
   reply: FastifyReply,
   binding: 'redirect' | 'post',
 ): Promise<FastifyReply> {
   const segment = (request.params as { tenant: string }).tenant;
-  const tenant = await findTenantByKey(deps.db, segment);
+  const tenant = await signInTenant(deps, segment);
   if (!tenant) {
     return handleSsoFailure(deps, request, reply, tenantNotFound(segment), {
       tenant: null,

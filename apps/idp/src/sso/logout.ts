@@ -2,17 +2,15 @@ import { html } from '@federa/kit';
 import {
   buildLogoutResponse,
   encodeRedirect,
-  parseCertificate,
   parseLogoutRequest,
   SamlError,
   verifyRedirectSignature,
 } from '@federa/saml';
 import type { FastifyReply } from 'fastify';
-import { findApplicationByIdentifier } from '../applications/applications.repository.ts';
-import { activeCredential } from '../certificates/certificates.service.ts';
 import { sendPlainPage } from '../http/pages.ts';
 import { endSession } from '../signin/session-auth.ts';
 import { idpAddresses, type SsoContext } from './context.ts';
+import { signInApplicationByIdentifier } from './sign-in-config.ts';
 import { SsoError } from './sso-error.ts';
 
 /**
@@ -26,7 +24,7 @@ export async function handleLogoutRequest(ctx: SsoContext, reply: FastifyReply):
   const { deps, tenant } = ctx;
   const message = ctx.message!;
   const issuer = ctx.issuer ?? '';
-  const app = await findApplicationByIdentifier(deps.db, tenant.id, issuer);
+  const app = await signInApplicationByIdentifier(deps, tenant.id, issuer);
   if (!app) {
     throw new SsoError({
       code: 'AADSTS700016',
@@ -36,7 +34,7 @@ export async function handleLogoutRequest(ctx: SsoContext, reply: FastifyReply):
     });
   }
   ctx.application = app;
-  const keys = app.spSigningCertificates.map((c) => parseCertificate(c).publicKey);
+  const keys = app.spKeys;
   const allowSha1 = app.signingAlgorithm === 'sha1';
   const endpoints = [tenant.id, ...tenant.domains.map((d) => d.domain)].map(
     (t) => `${deps.config.baseUrl}/${t}/saml2`,
@@ -82,7 +80,7 @@ export async function handleLogoutRequest(ctx: SsoContext, reply: FastifyReply):
     issuer: idpAddresses(deps.config.baseUrl, tenant.id).entityId,
     destination: app.logoutUrl,
   });
-  const credential = await activeCredential(deps, app.id);
+  const credential = app.credential;
   const location = encodeRedirect({
     location: app.logoutUrl,
     parameter: 'SAMLResponse',

@@ -1,5 +1,5 @@
-import { findApplicationByIdentifier } from '../../applications/applications.repository.ts';
 import type { SsoCheck } from '../context.ts';
+import { signInApplicationByIdentifier } from '../sign-in-config.ts';
 import { SsoError } from '../sso-error.ts';
 
 /** The request's Issuer is one of the Identifiers of an application in this tenant (exact match). */
@@ -7,7 +7,7 @@ export const knownApplication: SsoCheck = {
   name: 'known-application',
   async run(ctx) {
     const issuer = ctx.issuer ?? '';
-    const app = await findApplicationByIdentifier(ctx.deps.db, ctx.tenant.id, issuer);
+    const app = await signInApplicationByIdentifier(ctx.deps, ctx.tenant.id, issuer);
     if (!app) {
       throw new SsoError({
         code: 'AADSTS700016',

@@ -1,10 +1,4 @@
-import {
-  fixedClock,
-  parseAuthnRequest,
-  parseCertificate,
-  SamlError,
-  verifyRedirectSignature,
-} from '@federa/saml';
+import { fixedClock, parseAuthnRequest, SamlError, verifyRedirectSignature } from '@federa/saml';
 import { applicationOf, type SsoCheck } from '../context.ts';
 import { SsoError } from '../sso-error.ts';
 
@@ -17,8 +11,8 @@ export const signature: SsoCheck = {
   name: 'signature',
   run(ctx) {
     const app = applicationOf(ctx);
-    if (app.spSigningCertificates.length === 0 || !ctx.message) return;
-    const keys = app.spSigningCertificates.map((c) => parseCertificate(c).publicKey);
+    if (app.spKeys.length === 0 || !ctx.message) return;
+    const keys = app.spKeys;
     const allowSha1 = app.signingAlgorithm === 'sha1';
     try {
       if (ctx.message.redirect) {
