@@ -1,7 +1,9 @@
 import rateLimit from '@fastify/rate-limit';
 import {
+  createConfigCache,
   createLogger,
   createServer,
+  type Database,
   databaseRateLimitStore,
   type Logger,
   migrationsCurrent,
@@ -10,14 +12,16 @@ import { type Clock, POST_FORM_SCRIPT_HASH, type Random, systemClock, systemRand
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import { BRAND, type Context } from './context.ts';
-import type { Db } from './db/db.ts';
+import { CONFIG_TABLES } from './db/config-cache.ts';
 import { migrations } from './db/migrations.ts';
+import type { Schema } from './db/schema.ts';
 import { SpError } from './errors.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
 import { registerRoutes } from './routes.ts';
 
 export interface BuildAppOptions {
-  db: Db;
+  /** Open and migrated (`connectDatabase`); the caller closes it after the app. */
+  database: Database<Schema>;
   config: Config;
   clock?: Clock;
   random?: Random;
@@ -33,24 +37,35 @@ export const SESSION_COOKIE = 'federa_ws_session';
  * context its services run with. Tests call it and use `app.inject`; `main.ts` listens.
  *
  * @example
- * const { app } = await buildApp({ db, config: readConfig(process.env) });
+ * const { app } = await buildApp({ database, config: readConfig(process.env) });
  */
 export async function buildApp(options: BuildAppOptions): Promise<{ app: FastifyInstance; ctx: Context }> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger('federa-workspace');
+  const cache = createConfigCache(options.database, {
+    tables: CONFIG_TABLES,
+    onListening(up) {
+      // While changes cannot be heard every read goes to the database: correct, only slower.
+      if (up) logger.info('listening for configuration changes: the configuration cache is in use');
+      else logger.warn('configuration changes cannot be heard: the configuration cache is bypassed');
+    },
+  });
+  // Everything runs on the cache's database, so that this instance's writes empty the cache at once.
+  const db = cache.db;
   const ctx: Context = {
-    db: options.db,
+    db,
+    cache,
     config: options.config,
     clock,
     random: options.random ?? systemRandom,
     logger,
-    mailer: options.mailer ?? createMailer(options.db, clock, options.config.smtp),
+    mailer: options.mailer ?? createMailer(db, clock, options.config.smtp),
     brand: BRAND,
   };
   const app = await createServer({
     brand: BRAND,
     logger,
-    db: options.db as never,
+    db: db as never,
     session: {
       cookieName: SESSION_COOKIE,
       maxAgeSeconds: 14 * 86400,
@@ -62,12 +77,13 @@ export async function buildApp(options: BuildAppOptions): Promise<{ app: Fastify
     // A SAMLResponse with many group claims can reach a few hundred KB; the ACS caps it itself too.
     bodyLimit: 1024 * 1024,
     trustProxy: options.config.trustProxy,
-    ready: () => migrationsCurrent(options.db as never, migrations),
+    ready: () => migrationsCurrent(db as never, migrations),
   });
+  app.addHook('onClose', () => cache.close());
   await app.register(rateLimit, {
     global: false,
     // Counted in the database, so that every instance sees the same count.
-    store: databaseRateLimitStore(options.db as never, { now: () => clock.now() }),
+    store: databaseRateLimitStore(db as never, { now: () => clock.now() }),
     errorResponseBuilder: (_request, context) =>
       new SpError(
         'rate_limited',

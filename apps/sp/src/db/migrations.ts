@@ -1,4 +1,4 @@
-import { rateLimitsMigration, sessionsMigration } from '@federa/kit';
+import { configChangesMigration, rateLimitsMigration, sessionsMigration } from '@federa/kit';
 import type { Kysely, Migration } from 'kysely';
 import { membersByJoinDateMigration } from '../organizations/members-index.migration.ts';
 
@@ -226,4 +226,7 @@ export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-rate-limits': rateLimitsMigration,
   '0003-members-by-join-date': membersByJoinDateMigration,
+  // Every table the configuration cache (config-cache.ts) reads from: organizations by slug, and each
+  // one's provider with its signing certificates and attribute mapping (columns of auth_providers).
+  '0004-config-changes': configChangesMigration(['organizations', 'auth_providers']),
 };

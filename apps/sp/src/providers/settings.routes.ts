@@ -3,6 +3,7 @@ import { BINDING, parseCertificate } from '@federa/saml';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { listAttempts } from '../attempts/attempts.repository.ts';
 import type { Context } from '../context.ts';
+import { providerOfOrganization } from '../db/config-cache.ts';
 import { notFound } from '../errors.ts';
 import { refreshProviderMetadata } from '../idp-metadata/refresh.ts';
 import { startSso } from '../sso/start.ts';
@@ -11,7 +12,7 @@ import { checked, type FieldErrors, text, ValidationError } from '../validation.
 import { type OrgAccess, orgPageAccess } from '../web/access.ts';
 import { setFlash } from '../web/auth-state.ts';
 import { seeOther, sendPage } from '../web/page.ts';
-import { findProviderByOrganization, PROVIDER_LABEL, type ProviderKind } from './providers.repository.ts';
+import { PROVIDER_LABEL, type ProviderKind } from './providers.repository.ts';
 import {
   configureProviderFromMetadataUrl,
   configureProviderFromXml,
@@ -49,7 +50,7 @@ async function renderAuthPage(
   errors: { options?: FieldErrors; mapping?: FieldErrors } = {},
 ) {
   const urls = spUrls(ctx.config.baseUrl, a.organization.slug);
-  const provider = await findProviderByOrganization(ctx.db, a.organization.id);
+  const provider = await providerOfOrganization(ctx.cache, a.organization.id);
   let body: SafeHtml;
   if (!provider) {
     body = chooseProviderBody({ slug: a.organization.slug, urls });
@@ -110,7 +111,7 @@ async function renderConfigure(
   values: ConfigureValues,
   errors: FieldErrors,
 ) {
-  const provider = await findProviderByOrganization(ctx.db, a.organization.id);
+  const provider = await providerOfOrganization(ctx.cache, a.organization.id);
   return sendPage(request, reply, ctx, {
     title: `Configure ${PROVIDER_LABEL[kind]}`,
     org: a,
@@ -134,7 +135,7 @@ export function configurePage(ctx: Context): Handler {
     const a = await access(request, reply, ctx);
     if (!a) return reply;
     const kind = kindOf(request);
-    const provider = await findProviderByOrganization(ctx.db, a.organization.id);
+    const provider = await providerOfOrganization(ctx.cache, a.organization.id);
     const values: ConfigureValues = provider
       ? {
           ...EMPTY,
@@ -186,7 +187,7 @@ export function configure(ctx: Context): Handler {
       if (!(error instanceof ValidationError)) throw error;
       return renderConfigure(request, reply, ctx, a, kind, values, error.fields);
     }
-    const provider = await findProviderByOrganization(ctx.db, a.organization.id);
+    const provider = await providerOfOrganization(ctx.cache, a.organization.id);
     setFlash(
       await getSession(request),
       'success',
@@ -202,7 +203,7 @@ export function testAndFinish(ctx: Context): Handler {
   return async (request, reply) => {
     const a = await access(request, reply, ctx);
     if (!a) return reply;
-    const provider = await findProviderByOrganization(ctx.db, a.organization.id);
+    const provider = await providerOfOrganization(ctx.cache, a.organization.id);
     if (!provider) return seeOther(reply, `/settings/${a.organization.slug}/auth/`);
     return startSso(request, reply, ctx, {
       organization: a.organization,
@@ -264,7 +265,7 @@ export function refresh(ctx: Context): Handler {
   return async (request, reply) => {
     const a = await access(request, reply, ctx);
     if (!a) return reply;
-    const provider = await findProviderByOrganization(ctx.db, a.organization.id);
+    const provider = await providerOfOrganization(ctx.cache, a.organization.id);
     const session = await getSession(request);
     if (provider?.metadataUrl) {
       const outcome = await refreshProviderMetadata(ctx, provider, a.user.id);

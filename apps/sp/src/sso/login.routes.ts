@@ -3,9 +3,9 @@ import { buildSpMetadata, NAMEID_FORMAT } from '@federa/saml';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { signInForm } from '../accounts/accounts.pages.ts';
 import type { Context } from '../context.ts';
+import { organizationBySlug, providerOfOrganization } from '../db/config-cache.ts';
 import { notFound, SpError } from '../errors.ts';
-import { findOrganizationBySlug } from '../organizations/organizations.repository.ts';
-import { findProviderByOrganization, PROVIDER_LABEL } from '../providers/providers.repository.ts';
+import { PROVIDER_LABEL } from '../providers/providers.repository.ts';
 import { text } from '../validation.ts';
 import { currentUser } from '../web/auth-state.ts';
 import { sendPage } from '../web/page.ts';
@@ -28,9 +28,9 @@ function nextOf(request: FastifyRequest, ctx: Context, slug: string): string {
 export function organizationLoginPage(ctx: Context): Handler {
   return async (request, reply) => {
     const { org } = request.params as { org: string };
-    const organization = await findOrganizationBySlug(ctx.db, org);
+    const organization = await organizationBySlug(ctx.cache, org);
     if (!organization) throw notFound('organization');
-    const provider = await findProviderByOrganization(ctx.db, organization.id);
+    const provider = await providerOfOrganization(ctx.cache, organization.id);
     const next = nextOf(request, ctx, org);
     const csrf = await csrfToken(request);
     const user = await currentUser(request, ctx);
@@ -65,9 +65,9 @@ export function organizationLoginPage(ctx: Context): Handler {
 export function startOrganizationLogin(ctx: Context): Handler {
   return async (request, reply) => {
     const { org } = request.params as { org: string };
-    const organization = await findOrganizationBySlug(ctx.db, org);
+    const organization = await organizationBySlug(ctx.cache, org);
     if (!organization) throw notFound('organization');
-    const provider = await findProviderByOrganization(ctx.db, organization.id);
+    const provider = await providerOfOrganization(ctx.cache, organization.id);
     if (provider?.status !== 'active') {
       throw new SpError(
         'sso_not_configured',
@@ -90,7 +90,7 @@ export function startOrganizationLogin(ctx: Context): Handler {
 export function spMetadata(ctx: Context): Handler {
   return async (request, reply) => {
     const { org } = request.params as { org: string };
-    const organization = await findOrganizationBySlug(ctx.db, org);
+    const organization = await organizationBySlug(ctx.cache, org);
     if (!organization) throw notFound('organization');
     const urls = spUrls(ctx.config.baseUrl, org);
     const xml = buildSpMetadata({

@@ -14,13 +14,9 @@ import {
 } from '@federa/saml';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Context, nowIso } from '../context.ts';
+import { organizationBySlug, providerOfOrganization } from '../db/config-cache.ts';
 import { notFound, SpError } from '../errors.ts';
-import { findOrganizationBySlug } from '../organizations/organizations.repository.ts';
-import {
-  certificatesOf,
-  findProviderByOrganization,
-  type Provider,
-} from '../providers/providers.repository.ts';
+import { certificatesOf, type Provider } from '../providers/providers.repository.ts';
 import { liveSsoSession, setFlash } from '../web/auth-state.ts';
 import { sendPage } from '../web/page.ts';
 import { endSsoSession, endSsoSessions } from './sso-sessions.repository.ts';
@@ -46,7 +42,7 @@ export async function startSingleLogout(
   const ssoByOrg = session.get<Record<string, string>>('sso') ?? {};
   for (const [organizationId, ssoSessionId] of Object.entries(ssoByOrg)) {
     const live = await liveSsoSession(ctx, ssoSessionId, userId);
-    const provider = live ? await findProviderByOrganization(ctx.db, organizationId) : null;
+    const provider = live ? await providerOfOrganization(ctx.cache, organizationId) : null;
     if (!live || !provider?.singleLogout || !provider.sloUrl || provider.sloBinding !== BINDING.redirect)
       continue;
     const org = await ctx.db
@@ -83,9 +79,9 @@ async function organizationAndProvider(
   ctx: Context,
   slug: string,
 ): Promise<{ organizationId: string; provider: Provider }> {
-  const organization = await findOrganizationBySlug(ctx.db, slug);
+  const organization = await organizationBySlug(ctx.cache, slug);
   if (!organization) throw notFound('organization');
-  const provider = await findProviderByOrganization(ctx.db, organization.id);
+  const provider = await providerOfOrganization(ctx.cache, organization.id);
   if (!provider)
     throw new SpError('sso_not_configured', 404, 'This organization does not use single sign-on.');
   return { organizationId: organization.id, provider };

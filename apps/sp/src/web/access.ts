@@ -1,14 +1,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { User } from '../accounts/accounts.repository.ts';
 import type { Context } from '../context.ts';
+import { organizationBySlug, providerOfOrganization } from '../db/config-cache.ts';
 import { forbidden, notFound } from '../errors.ts';
-import {
-  findMembership,
-  findOrganizationBySlug,
-  type Organization,
-} from '../organizations/organizations.repository.ts';
+import { findMembership, type Organization } from '../organizations/organizations.repository.ts';
 import { can, type Permission, type Role } from '../organizations/roles.ts';
-import { findProviderByOrganization, type Provider } from '../providers/providers.repository.ts';
+import type { Provider } from '../providers/providers.repository.ts';
 import { currentUser, hasLiveSsoSession } from './auth-state.ts';
 import { safeNextPath } from './safe-path.ts';
 
@@ -42,7 +39,7 @@ export async function checkOrgAccess(
   slug: string,
   options: { permission?: Permission; ownerMayBypassSso?: boolean } = {},
 ): Promise<AccessOutcome> {
-  const organization = await findOrganizationBySlug(ctx.db, slug);
+  const organization = await organizationBySlug(ctx.cache, slug);
   if (!organization) throw notFound('organization');
   const next = safeNextPath(request.url, ctx.config.baseUrl) ?? undefined;
   const user = await currentUser(request, ctx);
@@ -50,7 +47,7 @@ export async function checkOrgAccess(
   const membership = await findMembership(ctx.db, organization.id, user.id);
   if (!membership)
     throw forbidden('You are not a member of this organization. Ask one of its owners for an invitation.');
-  const provider = await findProviderByOrganization(ctx.db, organization.id);
+  const provider = await providerOfOrganization(ctx.cache, organization.id);
   const bypass = options.ownerMayBypassSso && membership.role === 'owner';
   if (provider?.status === 'active' && provider.requireSso && !bypass) {
     if (!(await hasLiveSsoSession(request, ctx, organization.id, user.id))) {

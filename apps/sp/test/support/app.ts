@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { connectDatabase, createLogger, migrateToLatest } from '@federa/kit';
 import type { Clock } from '@federa/saml';
 import type { FastifyInstance } from 'fastify';
+import type { KyselyPlugin } from 'kysely';
 import { freshDatabaseUrl, type TestDialect } from '../../../../test/support/databases.ts';
 import { buildApp } from '../../src/app.ts';
 import { type Config, testConfig } from '../../src/config.ts';
@@ -43,17 +44,21 @@ export async function sharedDatabaseUrl(dialect: TestDialect): Promise<string> {
   return freshDatabaseUrl(dialect);
 }
 
-/** Federa Workspace on a fresh database of `dialect` (or on `url`, to share one). */
+/**
+ * Federa Workspace on a fresh database of `dialect` (or on `url`, to share one); `plugin` sees every
+ * query the app makes (to count them).
+ */
 export async function startApp(
   dialect: TestDialect,
-  options: { url?: string; config?: Partial<Config>; clock?: TestClock } = {},
+  options: { url?: string; config?: Partial<Config>; clock?: TestClock; plugin?: KyselyPlugin } = {},
 ): Promise<TestApp> {
   const url = options.url ?? (await freshDatabaseUrl(dialect));
-  const database = connectDatabase<Schema>(url);
-  await migrateToLatest(database.db as never, migrations);
+  const connected = connectDatabase<Schema>(url);
+  await migrateToLatest(connected.db as never, migrations);
+  const database = options.plugin ? { ...connected, db: connected.db.withPlugin(options.plugin) } : connected;
   const clock = options.clock ?? new TestClock();
   const { app, ctx } = await buildApp({
-    db: database.db,
+    database,
     config: testConfig({ baseUrl: BASE, ...options.config }),
     clock,
     logger: createLogger('sp-test', process.env.TEST_LOG_LEVEL ?? 'silent'),
