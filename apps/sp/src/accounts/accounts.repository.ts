@@ -68,6 +68,28 @@ export async function findUserById(db: Db, id: string): Promise<User | null> {
   return row ? publicUser(toUser(row)) : null;
 }
 
+/**
+ * The account `id` while its SSO session `ssoSessionId` has neither ended nor expired at `now`; null
+ * otherwise. One query for what every page of an SSO-signed-in browser checks.
+ */
+export async function findUserWithLiveSsoSession(
+  db: Db,
+  id: string,
+  ssoSessionId: string,
+  now: string,
+): Promise<User | null> {
+  const row = await db
+    .selectFrom('users')
+    .innerJoin('sso_sessions', 'sso_sessions.user_id', 'users.id')
+    .selectAll('users')
+    .where('users.id', '=', id)
+    .where('sso_sessions.id', '=', ssoSessionId)
+    .where('sso_sessions.ended_at', 'is', null)
+    .where('sso_sessions.expires_at', '>', now)
+    .executeTakeFirst();
+  return row ? publicUser(toUser(row)) : null;
+}
+
 export async function findUserByEmail(db: Db, email: string): Promise<User | null> {
   const row = await db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
   return row ? publicUser(toUser(row)) : null;

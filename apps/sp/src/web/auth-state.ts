@@ -1,6 +1,6 @@
 import { getSession, type Session } from '@federa/kit';
 import type { FastifyRequest } from 'fastify';
-import { findUserById, type User } from '../accounts/accounts.repository.ts';
+import { findUserById, findUserWithLiveSsoSession, type User } from '../accounts/accounts.repository.ts';
 import type { Context } from '../context.ts';
 import { nowIso } from '../context.ts';
 
@@ -12,27 +12,36 @@ import { nowIso } from '../context.ts';
 //   pendingLink  an identity waiting for its account to prove itself (see identities/)
 
 const CACHE = Symbol('currentUser');
+/** The SSO session `currentUser` found live in this request (so that the Require SSO check need not ask again). */
+const LIVE_SSO = Symbol('liveSsoSession');
+
+type RequestMemo = Record<symbol, unknown>;
 
 /** The signed-in account, or null. Ends a session whose SSO sign-in is over. */
 export async function currentUser(request: FastifyRequest, ctx: Context): Promise<User | null> {
-  const cached = (request as unknown as Record<symbol, User | null | undefined>)[CACHE];
+  const memo = request as unknown as RequestMemo;
+  const cached = memo[CACHE] as User | null | undefined;
   if (cached !== undefined) return cached;
   const session = await getSession(request);
   let user: User | null = null;
   const userId = session.get<string>('userId');
   if (userId) {
     const viaSso = session.get<string>('viaSso');
-    const alive = viaSso ? (await liveSsoSession(ctx, viaSso, userId)) !== null : true;
-    user = alive ? await findUserById(ctx.db, userId) : null;
+    user = viaSso
+      ? await findUserWithLiveSsoSession(ctx.db, userId, viaSso, nowIso(ctx.clock))
+      : await findUserById(ctx.db, userId);
     if (!user) signOutSession(session);
+    else if (viaSso) memo[LIVE_SSO] = { id: viaSso, userId };
   }
-  (request as unknown as Record<symbol, User | null>)[CACHE] = user;
+  memo[CACHE] = user;
   return user;
 }
 
 /** After signing out within a request: the page it renders shows nobody signed in. */
 export function forgetCurrentUser(request: FastifyRequest): void {
-  (request as unknown as Record<symbol, User | null>)[CACHE] = null;
+  const memo = request as unknown as RequestMemo;
+  memo[CACHE] = null;
+  delete memo[LIVE_SSO];
 }
 
 /** The SSO session `id` of `userId` if it has not ended or expired. */
@@ -63,7 +72,11 @@ export async function hasLiveSsoSession(
 ): Promise<boolean> {
   const session = await getSession(request);
   const id = session.get<Record<string, string>>('sso')?.[organizationId];
-  return id ? (await liveSsoSession(ctx, id, userId)) !== null : false;
+  if (!id) return false;
+  // The session signed in through this very SSO session, which `currentUser` found live just now.
+  const checked = (request as unknown as RequestMemo)[LIVE_SSO] as { id: string; userId: string } | undefined;
+  if (checked?.id === id && checked.userId === userId) return true;
+  return (await liveSsoSession(ctx, id, userId)) !== null;
 }
 
 /** Signs the browser in as `userId` with a fresh session id (against fixation). */
