@@ -49,8 +49,24 @@ export async function insertIdentity(db: Db, identity: Identity & { at: string }
     .execute();
 }
 
-export async function touchIdentity(db: Db, id: string, email: string, at: string): Promise<void> {
-  await db.updateTable('identities').set({ email, last_seen_at: at }).where('id', '=', id).execute();
+/**
+ * A sign-in of a known identity: its email as the IdP now asserts it, and when it was last seen. Returns
+ * the identity (null when there is none): finding and recording in one statement.
+ */
+export async function touchIdentity(
+  db: Db,
+  providerId: string,
+  idpUserId: string,
+  change: { email: string; at: string },
+): Promise<Identity | null> {
+  const row = await db
+    .updateTable('identities')
+    .set({ email: change.email, last_seen_at: change.at })
+    .where('provider_id', '=', providerId)
+    .where('idp_user_id', '=', idpUserId)
+    .returningAll()
+    .executeTakeFirst();
+  return row ? toIdentity(row) : null;
 }
 
 export interface PendingLink {

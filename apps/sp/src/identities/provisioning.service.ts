@@ -12,7 +12,6 @@ import {
 import type { MappedIdentity } from '../providers/attribute-mapping.ts';
 import type { Provider } from '../providers/providers.repository.ts';
 import {
-  findIdentity,
   findIdentityOfUser,
   insertIdentity,
   insertPendingLink,
@@ -83,9 +82,8 @@ export async function resolveIdentity(
 ): Promise<Resolution> {
   const { organization, provider, mapped } = input;
   const now = nowIso(clock);
-  const known = await findIdentity(trx, provider.id, mapped.idpUserId);
+  const known = await touchIdentity(trx, provider.id, mapped.idpUserId, { email: mapped.email, at: now });
   if (known) {
-    await touchIdentity(trx, known.id, mapped.email, now);
     await ensureMember(trx, clock, organization, provider, known.userId, mapped.email);
     return { kind: 'user', userId: known.userId, created: false };
   }
