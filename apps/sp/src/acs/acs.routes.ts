@@ -1,4 +1,4 @@
-import { getSession } from '@federa/kit';
+import { csrfToken, getSession } from '@federa/kit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Context } from '../context.ts';
 import { setFlash, signInSession } from '../web/auth-state.ts';
@@ -41,6 +41,9 @@ export function acs(ctx: Context) {
       organizationId: outcome.organizationId,
       ssoSessionId: outcome.ssoSessionId,
     });
+    // The IdP's cross-site POST carried no session cookie, so this session is new: its CSRF token is
+    // made now, while it is written anyway, rather than by the page it lands on (a second write).
+    await csrfToken(request);
     if (outcome.activated)
       setFlash(session, 'success', 'Single sign-on works and is now active for this organization.');
     return seeOther(reply, outcome.nextPath);
