@@ -44,8 +44,8 @@ export function organizationDetails(ctx: Context): Handler {
         .header('cache-control', 'no-store')
         .send({ detail: { code: 'sso-required', loginUrl: `/auth/login/${org}/` } });
     }
-    const { organization, role } = outcome.access;
-    const members = await listMembers(ctx.db, organization.id);
+    const { organization, role, provider } = outcome.access;
+    const members = await listMembers(ctx.db, organization.id, { providerId: provider?.id ?? null });
     return reply.header('cache-control', 'no-store').send({
       id: organization.id,
       slug: organization.slug,

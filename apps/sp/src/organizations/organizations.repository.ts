@@ -66,20 +66,24 @@ export async function findMembership(
   return row ? { id: row.id, role: row.role as Role } : null;
 }
 
-/** Members in the order they joined; `limit` for pages that show only the first few. */
+/**
+ * Members in the order they joined, each marked linked when it has an identity at `providerId` (the
+ * organization's provider, which the caller has already read; null: none); `limit` for pages that show
+ * only the first few.
+ */
 export async function listMembers(
   db: Db,
   organizationId: string,
-  options: { limit?: number } = {},
+  options: { providerId: string | null; limit?: number },
 ): Promise<Member[]> {
+  const { providerId } = options;
   let query = db
     .selectFrom('memberships')
     .innerJoin('users', 'users.id', 'memberships.user_id')
-    .leftJoin('auth_providers', 'auth_providers.organization_id', 'memberships.organization_id')
     .leftJoin('identities', (join) =>
       join
-        .onRef('identities.provider_id', '=', 'auth_providers.id')
-        .onRef('identities.user_id', '=', 'users.id'),
+        .onRef('identities.user_id', '=', 'users.id')
+        .on((eb) => (providerId === null ? eb.lit(false) : eb('identities.provider_id', '=', providerId))),
     )
     .select([
       'memberships.id as membership_id',

@@ -87,7 +87,10 @@ export function organizationHome(ctx: Context): Handler {
     const access = await orgPageAccess(request, reply, ctx, org);
     if (!access) return reply;
     // Every SSO sign-in lands here: an organization of thousands shows its first few, and the count.
-    const members = await listMembers(ctx.db, access.organization.id, { limit: HOME_MEMBERS });
+    const members = await listMembers(ctx.db, access.organization.id, {
+      providerId: access.provider?.id ?? null,
+      limit: HOME_MEMBERS,
+    });
     const memberCount =
       members.length < HOME_MEMBERS ? members.length : await countMembers(ctx.db, access.organization.id);
     const provider = access.provider;
@@ -126,7 +129,7 @@ async function renderMembers(
     body: membersBody({
       csrf: await csrfToken(request),
       organization: access.organization,
-      members: await listMembers(ctx.db, access.organization.id),
+      members: await listMembers(ctx.db, access.organization.id, { providerId: access.provider?.id ?? null }),
       invitations: canManage ? await listPendingInvitations(ctx.db, ctx.clock, access.organization.id) : [],
       actorRole: access.role,
       canManage,
