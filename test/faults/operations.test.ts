@@ -148,13 +148,14 @@ describe('health, readiness, metrics, logs and shutdown of running services on P
 
   test('SIGTERM lets a request in flight finish, then the process exits 0', async () => {
     const sp = cluster.sp.running[0]!;
-    // Hold the organizations table so that the request waits in the middle of its work.
+    // Hold the sessions table so that the request, which carries a session cookie, waits in the middle
+    // of its work (the organization and its provider come from the configuration cache).
     const client = new pg.Client({ connectionString: cluster.sp.databaseUrl });
     await client.connect();
     await client.query('BEGIN');
-    await client.query('LOCK TABLE organizations IN ACCESS EXCLUSIVE MODE');
+    await client.query('LOCK TABLE sessions IN ACCESS EXCLUSIVE MODE');
     const inFlight = fetch(`${sp.baseUrl}/auth/login/acme/`, {
-      headers: { host: new URL(cluster.sp.publicUrl).host },
+      headers: { host: new URL(cluster.sp.publicUrl).host, cookie: `federa_ws_session=${'a'.repeat(43)}` },
     });
     await new Promise((r) => setTimeout(r, 300));
     const exited = new Promise<number | null>((resolve) => sp.process.once('exit', (code) => resolve(code)));
