@@ -1,10 +1,23 @@
-import 'reflect-metadata'; // @peculiar/x509's dependency injection needs it loaded first
 import { randomBytes, webcrypto } from 'node:crypto';
-import * as x509 from '@peculiar/x509';
 import type { Clock } from './clock.ts';
 import { parseCertificate, parsePrivateKey, type SigningCredential } from './keys.ts';
 
-x509.cryptoProvider.set(webcrypto as Crypto);
+let x509Loaded: Promise<typeof import('@peculiar/x509')> | undefined;
+
+/**
+ * @peculiar/x509 on the first certificate a process makes: with reflect-metadata, tsyringe and its
+ * ASN.1 schemas it is some 200 modules and 8 MB resident, which a service that only signs and
+ * verifies would otherwise carry from its start.
+ */
+function loadX509(): Promise<typeof import('@peculiar/x509')> {
+  x509Loaded ??= (async () => {
+    await import('reflect-metadata'); // @peculiar/x509's dependency injection needs it loaded first
+    const x509 = await import('@peculiar/x509');
+    x509.cryptoProvider.set(webcrypto as Crypto);
+    return x509;
+  })();
+  return x509Loaded;
+}
 
 export interface GeneratedCredential {
   keyPem: string;
@@ -32,6 +45,7 @@ export async function generateCredential(options: {
   years?: number;
   clock?: Clock;
 }): Promise<GeneratedCredential> {
+  const x509 = await loadX509();
   const keys = await webcrypto.subtle.generateKey(RSA_SHA256, true, ['sign', 'verify']);
   const notBefore = options.clock?.now() ?? new Date();
   const notAfter = new Date(notBefore);
