@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '@federa/saml';
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { SmtpConfig } from '../config.ts';
 import { nowIso } from '../context.ts';
 import type { Db } from '../db/db.ts';
@@ -36,16 +36,21 @@ export function createMailer(db: Db, clock: Clock, smtp: SmtpConfig | null): Mai
       },
     };
   }
-  const transport = nodemailer.createTransport({
-    host: smtp.host,
-    port: smtp.port,
-    secure: smtp.secure,
-    auth: smtp.user ? { user: smtp.user, pass: smtp.password ?? '' } : undefined,
-  });
+  // nodemailer (2–3 MB resident) on the first message: invitations are rare, every process would
+  // otherwise carry it from its start.
+  let transport: Promise<Transporter> | undefined;
   return {
     kind: 'smtp',
     async send(message) {
-      await transport.sendMail({
+      transport ??= import('nodemailer').then(({ default: nodemailer }) =>
+        nodemailer.createTransport({
+          host: smtp.host,
+          port: smtp.port,
+          secure: smtp.secure,
+          auth: smtp.user ? { user: smtp.user, pass: smtp.password ?? '' } : undefined,
+        }),
+      );
+      await (await transport).sendMail({
         from: smtp.from,
         to: message.to,
         subject: message.subject,
