@@ -19,6 +19,7 @@ import type { Logger } from '../log.ts';
 import { checkCsrf } from './csrf.ts';
 import { AppError, isDatabaseUnavailable } from './errors.ts';
 import { registerMetrics } from './metrics.ts';
+import { compileSchemasOnFirstUse } from './schema-compilers.ts';
 import { registerSessions, type SessionOptions } from './session.ts';
 
 export interface ServerOptions {
@@ -50,6 +51,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     // Fastify takes all three forms; its overloads want one type at a time.
     trustProxy: (options.trustProxy ?? false) as boolean,
+    schemaController: compileSchemasOnFirstUse(),
   });
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: options.bodyLimit ?? 1024 * 1024 });
