@@ -12,7 +12,7 @@ import { mkdirSync, readdirSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { SERVICE_NODE_OPTIONS } from '@federa/kit';
+import { SERVICE_ENVIRONMENT, SERVICE_NODE_OPTIONS } from '@federa/kit';
 import { startPostgres } from '../scripts/postgres.ts';
 import {
   type Cluster,
@@ -111,6 +111,10 @@ async function runSetup(
       : undefined,
   });
   const { driver, users } = cluster;
+  // What each process holds once started, before any sign-in: code, caches, the heap at rest.
+  const startPeaks = new Map(
+    [...cluster.idp.running, ...cluster.sp.running].map((r) => [r.process.pid!, peakRssMb(r.process.pid!)]),
+  );
   try {
     // Warm-up: each virtual user signs in at the Directory once (its SSO session), then signs in to
     // the Workspace once (provisioned just in time), then everyone runs for a second or two untimed.
@@ -122,7 +126,7 @@ async function runSetup(
     await stream(driver, users, () => performance.now() > warmUntil);
 
     // Peak memory is that of the measured sign-ins: the warm-up's password sign-ins at the Directory
-    // (argon2id, 19 MiB each, four at a time) are not what this measures; their peak is shown beside it.
+    // (argon2id, 19 MiB each, one per core at a time) are not what this measures; their peak is shown beside it.
     const lifetimePeaks = new Map<number, number>();
     for (const running of [...cluster.idp.running, ...cluster.sp.running]) {
       lifetimePeaks.set(running.process.pid!, peakRssMb(running.process.pid!));
@@ -155,10 +159,12 @@ async function runSetup(
     ] as const) {
       const peaks = service.running.map((r) => peakRssMb(r.process.pid!));
       const lifetime = Math.max(...service.running.map((r) => lifetimePeaks.get(r.process.pid!) ?? 0));
+      const started = Math.max(...service.running.map((r) => startPeaks.get(r.process.pid!) ?? 0));
       const notes = [
         ...(peaks.length > 1
           ? [`largest of ${peaks.length} instances: ${peaks.map((p) => Math.round(p)).join(', ')}`]
           : []),
+        `after start: ${Math.round(started)} MB`,
         `start and warm-up: ${Math.round(lifetime)} MB`,
       ];
       printFigure(`${prefix}.${label}.rss`, Math.max(...peaks), `MB peak`, notes);
@@ -220,7 +226,7 @@ export async function benchLogin(): Promise<void> {
   const setups = only.length > 0 ? SETUPS.filter((s) => only.includes(s.name)) : SETUPS;
   const profileDir = process.env.LOGIN_BENCH_PROFILE ? resolve(process.env.LOGIN_BENCH_PROFILE) : null;
   console.log(
-    `login: ${users} concurrent virtual users, ${seconds} s or ${max} logins per set-up, after a warm-up; services run with ${SERVICE_NODE_OPTIONS.join(' ')}; ${cpus().length} CPUs, load average ${loadavg()
+    `login: ${users} concurrent virtual users, ${seconds} s or ${max} logins per set-up, after a warm-up; services run with ${SERVICE_NODE_OPTIONS.join(' ')} and ${Object.keys(SERVICE_ENVIRONMENT).join(', ')}; ${cpus().length} CPUs, load average ${loadavg()
       .map((l) => l.toFixed(1))
       .join(' ')}`,
   );

@@ -12,7 +12,13 @@ import {
   loadConfig,
   passwordError,
 } from '@federa/idp';
-import { connectDatabase, generatePassword, migrateToLatest, SERVICE_NODE_OPTIONS } from '@federa/kit';
+import {
+  connectDatabase,
+  generatePassword,
+  migrateToLatest,
+  SERVICE_ENVIRONMENT,
+  SERVICE_NODE_OPTIONS,
+} from '@federa/kit';
 import { systemClock, systemRandom } from '@federa/saml';
 import { readConfig, type Schema, migrations as spMigrations } from '@federa/sp';
 import type { Kysely } from 'kysely';
@@ -54,7 +60,7 @@ async function startProcess(
 ): Promise<void> {
   const child = spawn(process.execPath, [...SERVICE_NODE_OPTIONS, entry], {
     cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', ...env },
+    env: { ...SERVICE_ENVIRONMENT, ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   children.push(child);

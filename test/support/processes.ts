@@ -3,7 +3,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { SERVICE_NODE_OPTIONS } from '@federa/kit';
+import { SERVICE_ENVIRONMENT, SERVICE_NODE_OPTIONS } from '@federa/kit';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -43,7 +43,12 @@ export async function startService(options: {
   const args = [...SERVICE_NODE_OPTIONS, ...(options.nodeArgs ?? []), options.entry];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', ...options.env },
+    env: {
+      ...SERVICE_ENVIRONMENT,
+      ...process.env,
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+      ...options.env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (chunk) => (output += chunk));

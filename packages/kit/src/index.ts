@@ -37,4 +37,4 @@ export {
 } from './http/session.ts';
 export { createLogger, type Logger } from './log.ts';
 export { generatePassword, hashPassword, verifyPassword } from './passwords.ts';
-export { SERVICE_NODE_OPTIONS } from './runtime.ts';
+export { SERVICE_ENVIRONMENT, SERVICE_NODE_OPTIONS } from './runtime.ts';
