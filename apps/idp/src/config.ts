@@ -1,9 +1,15 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parseListenHost, parseTrustProxy, type TrustProxy } from '@federa/kit';
+import {
+  type OperationSettings,
+  parseListenHost,
+  parseTrustProxy,
+  readOperationSettings,
+  type TrustProxy,
+} from '@federa/kit';
 
 /** Everything Federa Directory reads from its environment, validated once at start. */
-export interface IdpConfig {
+export interface IdpConfig extends OperationSettings {
   /** Public base URL, without a trailing slash: the IdP entity ID is `{baseUrl}/{tid}/`. */
   baseUrl: string;
   /** Interface and port to listen on (IDP_HOST, default 127.0.0.1; 0.0.0.0 behind a load balancer elsewhere). */
@@ -11,7 +17,6 @@ export interface IdpConfig {
   port: number;
   /** A SQLite file path (default `./data/idp.sqlite`) or a `postgres://` URL. */
   databaseUrl: string;
-  logLevel: string;
   /** 32 bytes: encrypts signing keys at rest (AES-256-GCM). */
   secretKey: Buffer;
   /** How long the single sign-on session lasts without use. */
@@ -39,7 +44,6 @@ export class ConfigError extends Error {
   }
 }
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 export const DEFAULT_SECRET_KEY_FILE = './data/idp-secret.key';
 
 /**
@@ -64,8 +68,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       `IDP_BASE_URL must be an absolute http(s) URL without query or fragment, e.g. http://127.0.0.1:4000 (got "${baseUrlText}")`,
     );
   }
-  const logLevel = env.LOG_LEVEL ?? 'info';
-  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  const operations = readOperationSettings(env, problems);
   const sessionHours = integer(env.IDP_SESSION_HOURS ?? '12', 'IDP_SESSION_HOURS', 1, 24 * 90, problems);
   const rateLimit = integer(env.IDP_SIGNIN_RATE_LIMIT ?? '30', 'IDP_SIGNIN_RATE_LIMIT', 1, 100_000, problems);
   const databaseUrl = env.DATABASE_URL ?? './data/idp.sqlite';
@@ -110,7 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       host: listen.value,
       port,
       databaseUrl,
-      logLevel,
+      ...operations,
       secretKey,
       sessionMaxAgeSeconds: sessionHours * 3600,
       signInRateLimitPerMinute: rateLimit,

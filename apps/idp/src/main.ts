@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   const logger = createLogger('federa-idp', config.logLevel);
   for (const notice of notices) logger.warn(notice);
 
-  const database = connectDatabase<IdpDatabase>(config.databaseUrl);
+  const database = connectDatabase<IdpDatabase>(config.databaseUrl, { poolSize: config.databasePoolSize });
   const applied = await migrateToLatest(database.db as unknown as Kysely<unknown>, migrations);
   if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
 
@@ -53,8 +53,12 @@ async function main(): Promise<void> {
     `Federa Directory is listening at ${config.baseUrl} (admin portal: ${config.baseUrl}/portal, My Apps: ${config.baseUrl}/myapps)`,
   );
 
-  // SIGTERM: requests in flight finish (up to 10 s), then the pool closes.
-  drainOnSignals(app, logger, { beforeClose: () => clearInterval(sweep), cleanup: () => database.close() });
+  // SIGTERM: requests in flight finish (up to SHUTDOWN_TIMEOUT_SECONDS), then the pool closes.
+  drainOnSignals(app, logger, {
+    drainMs: config.shutdownTimeoutSeconds * 1000,
+    beforeClose: () => clearInterval(sweep),
+    cleanup: () => database.close(),
+  });
 }
 
 await main();

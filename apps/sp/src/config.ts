@@ -1,6 +1,12 @@
 // Federa Workspace's settings, read from the environment once at start and validated: a bad value
 // stops the start with a message naming the setting, never a half-configured server.
-import { parseListenHost, parseTrustProxy, type TrustProxy } from '@federa/kit';
+import {
+  type OperationSettings,
+  parseListenHost,
+  parseTrustProxy,
+  readOperationSettings,
+  type TrustProxy,
+} from '@federa/kit';
 
 export interface SmtpConfig {
   host: string;
@@ -11,7 +17,7 @@ export interface SmtpConfig {
   from: string;
 }
 
-export interface Config {
+export interface Config extends OperationSettings {
   /** Public base URL, no trailing slash: every SAML URL (entity ID, ACS) is built on it. */
   baseUrl: string;
   /** Interface to listen on (SP_HOST, default 127.0.0.1; 0.0.0.0 behind a load balancer elsewhere). */
@@ -117,6 +123,7 @@ export function readConfig(env: Record<string, string | undefined>): Config {
     };
   }
 
+  const operations = readOperationSettings(env, problems);
   const listen = parseListenHost(env.SP_HOST, 'SP_HOST');
   if (listen.problem) problems.push(listen.problem);
   const trustProxy = parseTrustProxy(env.SP_TRUST_PROXY, 'SP_TRUST_PROXY');
@@ -127,6 +134,7 @@ export function readConfig(env: Record<string, string | undefined>): Config {
     port,
     trustProxy: trustProxy.value,
     databaseUrl: env.DATABASE_URL || './data/sp.sqlite',
+    ...operations,
     allowLoopbackMetadata: flag(env.SP_ALLOW_LOOPBACK_METADATA, 'SP_ALLOW_LOOPBACK_METADATA', true, problems),
     allowPrivateMetadata: flag(env.SP_ALLOW_PRIVATE_METADATA, 'SP_ALLOW_PRIVATE_METADATA', false, problems),
     metadataFetch: {

@@ -7,7 +7,6 @@ import { migrations } from './db/migrations.ts';
 import type { Schema } from './db/schema.ts';
 import { startBackgroundJobs } from './jobs.ts';
 
-const logger = createLogger('federa-workspace');
 let config: ReturnType<typeof readConfig>;
 try {
   config = readConfig(process.env);
@@ -19,7 +18,8 @@ try {
   throw error;
 }
 
-const database = connectDatabase<Schema>(config.databaseUrl);
+const logger = createLogger('federa-workspace', config.logLevel);
+const database = connectDatabase<Schema>(config.databaseUrl, { poolSize: config.databasePoolSize });
 await migrateToLatest(database.db as never, migrations);
 const { app, ctx } = await buildApp({ database, config, logger });
 observeDatabase(app, database);
@@ -27,5 +27,9 @@ const stopJobs = startBackgroundJobs(ctx);
 await app.listen({ host: config.host, port: config.port });
 logger.info({ url: config.baseUrl, port: config.port, mail: ctx.mailer.kind }, 'Federa Workspace listening');
 
-// SIGTERM: requests in flight finish (up to 10 s), then the pool closes.
-drainOnSignals(app, logger, { beforeClose: stopJobs, cleanup: () => database.close() });
+// SIGTERM: requests in flight finish (up to SHUTDOWN_TIMEOUT_SECONDS), then the pool closes.
+drainOnSignals(app, logger, {
+  drainMs: config.shutdownTimeoutSeconds * 1000,
+  beforeClose: stopJobs,
+  cleanup: () => database.close(),
+});

@@ -24,6 +24,8 @@ describe('configuration', () => {
           SP_BASE_URL: 'http://sp.example.com',
           SP_ALLOW_LOOPBACK_METADATA: 'maybe',
           SMTP_HOST: 'mail.test',
+          LOG_LEVEL: 'loud',
+          DATABASE_POOL_SIZE: 'many',
         }),
       (error: unknown) => {
         assert.ok(error instanceof ConfigError);
@@ -32,6 +34,8 @@ describe('configuration', () => {
         assert.match(text, /SP_BASE_URL must use https/);
         assert.match(text, /SP_ALLOW_LOOPBACK_METADATA must be true or false/);
         assert.match(text, /SMTP_FROM/);
+        assert.match(text, /LOG_LEVEL must be one of/);
+        assert.match(text, /DATABASE_POOL_SIZE must be a whole number/);
         return true;
       },
     );

@@ -36,5 +36,6 @@ export {
   sessionsMigration,
 } from './http/session.ts';
 export { createLogger, type Logger } from './log.ts';
+export { LOG_LEVELS, type OperationSettings, readOperationSettings } from './operation-settings.ts';
 export { generatePassword, hashPassword, verifyPassword } from './passwords.ts';
 export { SERVICE_ENVIRONMENT, SERVICE_NODE_OPTIONS } from './runtime.ts';

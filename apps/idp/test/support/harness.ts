@@ -52,6 +52,8 @@ export function testConfig(overrides: Partial<IdpConfig> = {}): IdpConfig {
     port: 4000,
     databaseUrl: ':memory:',
     logLevel: 'silent',
+    databasePoolSize: 4,
+    shutdownTimeoutSeconds: 10,
     secretKey: Buffer.alloc(32, 7),
     sessionMaxAgeSeconds: 12 * 3600,
     signInRateLimitPerMinute: 1000,
