@@ -125,6 +125,19 @@ for (const dialect of DIALECTS) {
       }, TypeError);
     });
 
+    test('nothing found is not kept (made-up keys cannot push out what is in use)', async () => {
+      const { a } = await start();
+      let loads = 0;
+      const missing = () =>
+        a.cache.get('provider:nope', async () => {
+          loads++;
+          return undefined;
+        });
+      await missing();
+      await missing();
+      assert.equal(loads, 2);
+    });
+
     test("this instance's own write is seen at once", async () => {
       const { a } = await start();
       await a.cache.db.updateTable('providers').set({ name: 'Fabrikam' }).where('id', '=', 'p1').execute();

@@ -64,7 +64,7 @@ export interface ConfigCache<Schema> {
   readonly db: Kysely<Schema>;
   /**
    * The value kept under `key`, or what `load` reads (kept unless the configuration changed while it
-   * read). Values are frozen: callers share them.
+   * read, or it is null or undefined: nothing found). Values are frozen: callers share them.
    */
   get<T>(key: string, load: () => Promise<T>): Promise<T>;
   /** Forgets every value. */
@@ -146,7 +146,9 @@ export function createConfigCache<Schema>(
       if (entries.has(key)) return entries.get(key) as T;
       const before = epoch;
       const value = deepFreeze(await load());
-      if (epoch === before && trusted) {
+      // Nothing found is not kept: addresses anyone can make up (random slugs) would push out the
+      // configuration in use, and each costs one read as it did before.
+      if (epoch === before && trusted && value !== undefined && value !== null) {
         if (entries.size >= maxEntries) entries.delete(entries.keys().next().value!);
         entries.set(key, value);
       }
