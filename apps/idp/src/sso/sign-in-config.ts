@@ -13,7 +13,9 @@ import { findTenantByKey, type Tenant } from '../tenants/tenants.repository.ts';
 // What every sign-in reads of the configuration (`CONFIG_TABLES`), kept in the configuration cache
 // until any of it changes on any instance. Who signs in (the user, their groups and assignments, the
 // session) is never kept: a block or an unassignment takes effect on the next request. Values are
-// shared and frozen: callers must not change them.
+// shared and frozen: callers must not change them. Nothing found is not kept (the names looked up come
+// from anyone: a URL segment, a request's Issuer). Loads read through the cache's own database, never a
+// transaction, whose uncommitted rows must not be kept.
 
 /** An application as a sign-in uses it, with what it would otherwise read or parse each time. */
 export interface SignInApplication extends Application {
@@ -27,7 +29,7 @@ export interface SignInApplication extends Application {
 
 /** A tenant named as URLs name it (GUID or verified domain). */
 export function signInTenant(deps: AppDeps, segment: string): Promise<Tenant | null> {
-  return keptWhenFound(deps, JSON.stringify(['tenant', segment.toLowerCase()]), () =>
+  return deps.cache.get(JSON.stringify(['tenant', segment.toLowerCase()]), () =>
     findTenantByKey(deps.cache.db, segment),
   );
 }
@@ -38,7 +40,7 @@ export function signInApplicationByIdentifier(
   tenantId: string,
   identifier: string,
 ): Promise<SignInApplication | null> {
-  return keptWhenFound(deps, JSON.stringify(['application-by-identifier', tenantId, identifier]), async () =>
+  return deps.cache.get(JSON.stringify(['application-by-identifier', tenantId, identifier]), async () =>
     withSigning(deps, await findApplicationByIdentifier(deps.cache.db, tenantId, identifier)),
   );
 }
@@ -49,7 +51,7 @@ export function signInApplication(
   tenantId: string,
   id: string,
 ): Promise<SignInApplication | null> {
-  return keptWhenFound(deps, JSON.stringify(['application', tenantId, id]), async () =>
+  return deps.cache.get(JSON.stringify(['application', tenantId, id]), async () =>
     withSigning(deps, await findApplication(deps.cache.db, tenantId, id)),
   );
 }
@@ -62,28 +64,4 @@ async function withSigning(deps: AppDeps, app: Application | null): Promise<Sign
   ]);
   const spKeys = app.spSigningCertificates.map((c) => parseCertificate(c).publicKey);
   return { ...app, appRoles, credential, spKeys };
-}
-
-const MISSING = Symbol('not found');
-
-/**
- * What `load` reads, kept under `key` only when found: the names looked up come from anyone (a URL
- * segment, a request's Issuer), and misses kept would push the configuration out of the cache. Loads
- * read through the cache's own database, never a transaction, whose uncommitted rows must not be kept.
- */
-async function keptWhenFound<T>(
-  deps: AppDeps,
-  key: string,
-  load: () => Promise<T | null>,
-): Promise<T | null> {
-  try {
-    return await deps.cache.get(key, async () => {
-      const value = await load();
-      if (value === null) throw MISSING;
-      return value;
-    });
-  } catch (error) {
-    if (error === MISSING) return null;
-    throw error;
-  }
 }
