@@ -45,6 +45,29 @@ for (const dialect of DIALECTS) {
       await t.close();
     });
 
+    test('an SSO sign-in replaces the session it was started from: one row per browser, the old id dead', async () => {
+      const t = await startApp(dialect);
+      const idp = await TestIdp.create();
+      await ssoOrganization(t, 'acme', idp);
+      const browser = t.browser();
+      const rows = async () => (await t.ctx.db.selectFrom('sessions').select('id_hash').execute()).length;
+      const before = await rows();
+      assert.equal((await ssoSignIn(browser, t, idp, 'acme', BSIMON)).statusCode, 303);
+      const first = browser.cookies.get('federa_ws_session')!.value;
+      assert.equal(await rows(), before + 1);
+      // Signing in again (the session expired at the IdP, another organization, a new day): the
+      // login page and the start use the session; the ACS, reached without its cookie, replaces it.
+      assert.equal((await ssoSignIn(browser, t, idp, 'acme', BSIMON)).statusCode, 303);
+      const second = browser.cookies.get('federa_ws_session')!.value;
+      assert.notEqual(second, first);
+      assert.equal(await rows(), before + 1, 'the earlier session was replaced, not left behind');
+      const stale = t.browser();
+      stale.cookies.set('federa_ws_session', { value: first, sameSite: 'lax' });
+      assert.equal((await stale.get('/organizations/acme/')).statusCode, 303, 'the old id signs nobody in');
+      assert.equal((await browser.get('/organizations/acme/')).statusCode, 200);
+      await t.close();
+    });
+
     test('IdP-initiated sign-in works where allowed, is refused where not; RelayState only to a same-origin path', async () => {
       const t = await startApp(dialect);
       const idp = await TestIdp.create();

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
 import { DIALECTS, freshDatabaseUrl } from '../../../test/support/databases.ts';
 import {
   AppError,
@@ -15,7 +16,9 @@ import {
   sessionsMigration,
 } from '../src/index.ts';
 
-async function makeApp(url: string): Promise<{ app: FastifyInstance; close: () => Promise<void> }> {
+async function makeApp(
+  url: string,
+): Promise<{ app: FastifyInstance; sessionRows: () => Promise<number>; close: () => Promise<void> }> {
   const database = connectDatabase<unknown>(url);
   await migrateToLatest(database.db, { '0000-sessions': sessionsMigration });
   const app = await createServer({
@@ -29,6 +32,16 @@ async function makeApp(url: string): Promise<{ app: FastifyInstance; close: () =
     const count = (session.get<number>('count') ?? 0) + 1;
     session.set('count', count);
     return { count, csrf: await csrfToken(request) };
+  });
+  app.get('/hash', async (request) => ({ hash: (await getSession(request)).hash }));
+  // A sign-in: a new id for the session (against fixation); `replaces` names the row it takes over
+  // when the request came without the cookie.
+  app.post('/sign-in', { config: { csrf: false } }, async (request) => {
+    const session = await getSession(request);
+    session.replaces((request.query as { replaces?: string }).replaces ?? null);
+    session.regenerate();
+    session.set('user', 'u1');
+    return { ok: true };
   });
   app.post('/form', async () => ({ ok: true }));
   app.post('/acs', { config: { csrf: false } }, async () => ({ ok: true }));
@@ -46,7 +59,17 @@ async function makeApp(url: string): Promise<{ app: FastifyInstance; close: () =
   app.get('/echo', async (request, reply) =>
     reply.type('text/html').send(html`<p>${(request.query as { q: string }).q}</p>`.value),
   );
-  return { app, close: () => database.close() };
+  const sessions = database.db as unknown as Kysely<{ sessions: { id_hash: string } }>;
+  const sessionRows = async () =>
+    Number(
+      (
+        await sessions
+          .selectFrom('sessions')
+          .select((e) => e.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  return { app, sessionRows, close: () => database.close() };
 }
 
 function cookieFrom(response: { headers: Record<string, unknown> }): string {
@@ -74,6 +97,42 @@ for (const dialect of DIALECTS) {
         headers: { cookie: 'federa_test_session=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' },
       });
       assert.equal(stranger.json().count, 1);
+      await app.close();
+      await close();
+    });
+
+    test('a sign-in re-keys the session: the old id stops working and leaves no row behind', async () => {
+      const { app, sessionRows, close } = await makeApp(await freshDatabaseUrl(dialect));
+      const first = await app.inject({ method: 'GET', url: '/count' });
+      const before = cookieFrom(first);
+      const signedIn = await app.inject({ method: 'POST', url: '/sign-in', headers: { cookie: before } });
+      const after = cookieFrom(signedIn);
+      assert.notEqual(after, before);
+      assert.equal(await sessionRows(), 1);
+      const old = await app.inject({ method: 'GET', url: '/count', headers: { cookie: before } });
+      assert.equal(old.json().count, 1, 'the old id is a stranger now');
+      await app.close();
+      await close();
+    });
+
+    test('a request without the cookie that names the earlier session takes its row over', async () => {
+      const { app, sessionRows, close } = await makeApp(await freshDatabaseUrl(dialect));
+      const first = await app.inject({ method: 'GET', url: '/count' });
+      const before = cookieFrom(first);
+      const { hash } = (
+        await app.inject({ method: 'GET', url: '/hash', headers: { cookie: before } })
+      ).json();
+      assert.match(hash, /^[A-Za-z0-9_-]{43}$/);
+      // The ACS case: the IdP's cross-site POST carries no Lax cookie, but the sign-in it completes
+      // was started in this browser's session.
+      const signedIn = await app.inject({ method: 'POST', url: `/sign-in?replaces=${hash}` });
+      assert.notEqual(cookieFrom(signedIn), before);
+      assert.equal(await sessionRows(), 1);
+      const old = await app.inject({ method: 'GET', url: '/count', headers: { cookie: before } });
+      assert.equal(old.json().count, 1);
+      // Naming nothing that exists: a new row, as for any first session.
+      await app.inject({ method: 'POST', url: '/sign-in?replaces=nothing-of-the-kind' });
+      assert.equal(await sessionRows(), 3);
       await app.close();
       await close();
     });

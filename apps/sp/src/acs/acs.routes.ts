@@ -30,6 +30,9 @@ export function acs(ctx: Context) {
     }
     metrics?.signIns.inc({ result: 'success', code: '' });
     const session = await getSession(request);
+    // The sign-in takes the place of the session this browser started it from (whose cookie the
+    // IdP's cross-site POST did not carry), so that no row of it is left behind.
+    session.replaces(result.startedFromSession);
     const outcome = result.outcome;
     if (outcome.kind === 'link-required') {
       session.data = {};

@@ -30,7 +30,14 @@ export interface AcsRefusal {
   detail: Record<string, unknown> | null;
 }
 
-export type AcsResult = { ok: true; outcome: AcsOutcome } | { ok: false; refusal: AcsRefusal };
+export type AcsResult =
+  | {
+      ok: true;
+      outcome: AcsOutcome;
+      /** The session the answered request was started from (its row's key); null when unsolicited. */
+      startedFromSession: string | null;
+    }
+  | { ok: false; refusal: AcsRefusal };
 
 function refusalOf(check: string, error: unknown): AcsRefusal | null {
   if (error instanceof SamlError || error instanceof AcsFailure || error instanceof MappingError) {
@@ -91,5 +98,5 @@ export async function runAcs(state: AcsState): Promise<AcsResult> {
   }
   await log('success', null);
   request.log.info({ organization: state.slug, outcome: state.outcome!.kind }, 'SSO sign-in accepted');
-  return { ok: true, outcome: state.outcome! };
+  return { ok: true, outcome: state.outcome!, startedFromSession: state.answered?.sessionHash ?? null };
 }

@@ -93,6 +93,8 @@ export interface PendingRequestsTable {
   purpose: string;
   user_id: string | null;
   next_path: string;
+  /** The key (SHA-256 of the id) of the browser's session when the sign-in started; null without one. */
+  session_hash: string | null;
   created_at: string;
   expires_at: string;
 }

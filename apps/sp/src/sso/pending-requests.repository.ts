@@ -9,6 +9,8 @@ export interface PendingRequest {
   purpose: SsoPurpose;
   userId: string | null;
   nextPath: string;
+  /** The browser's session when the sign-in started (its row's key), which the sign-in replaces. */
+  sessionHash: string | null;
   expiresAt: string;
 }
 
@@ -26,6 +28,7 @@ export async function insertPendingRequest(
       purpose: request.purpose,
       user_id: request.userId,
       next_path: request.nextPath,
+      session_hash: request.sessionHash,
       created_at: request.createdAt,
       expires_at: request.expiresAt,
     })
@@ -53,6 +56,7 @@ export async function listPendingRequests(
     purpose: r.purpose as SsoPurpose,
     userId: r.user_id,
     nextPath: r.next_path,
+    sessionHash: r.session_hash,
     expiresAt: r.expires_at,
   }));
 }

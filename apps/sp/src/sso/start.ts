@@ -1,4 +1,4 @@
-import { allowFormActionTo } from '@federa/kit';
+import { allowFormActionTo, getSession } from '@federa/kit';
 import { BINDING, buildAuthnRequest, encodeRedirect, postForm } from '@federa/saml';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { addSeconds, type Context } from '../context.ts';
@@ -39,6 +39,8 @@ export async function startSso(
     purpose: input.purpose,
     userId: input.userId,
     nextPath: input.nextPath,
+    // The start is a same-site POST: the session cookie came with it, the ACS's POST will not.
+    sessionHash: (await getSession(request)).hash,
     browserHash: hashBrowserKey(key),
     createdAt: now.toISOString(),
     expiresAt: addSeconds(now, PENDING_SECONDS).toISOString(),

@@ -31,6 +31,8 @@ export interface SessionOptions {
 
 export type SessionData = Record<string, unknown>;
 
+const hashId = (id: string) => createHash('sha256').update(id).digest('base64url');
+
 /** A browser session stored in the service's database, so that any instance can serve any request. */
 export class Session {
   data: SessionData;
@@ -39,11 +41,28 @@ export class Session {
   /** The raw id (only in the cookie); the database keys the SHA-256 of it. */
   id: string | null;
   readonly previousId: string | null;
+  /** The stored row a new id replaces: this browser's earlier session (see `replaces`). */
+  replacedHash: string | null;
 
   constructor(id: string | null, data: SessionData) {
     this.id = id;
     this.previousId = id;
+    this.replacedHash = id === null ? null : hashId(id);
     this.data = data;
+  }
+
+  /** The key of this session's row (the SHA-256 of its id); null before it is first saved. */
+  get hash(): string | null {
+    return this.previousId === null ? null : hashId(this.previousId);
+  }
+
+  /**
+   * This session, when saved under a new id, takes the place of the stored session keyed `hash`:
+   * for a request that arrives without this browser's session cookie (the IdP's cross-site POST to
+   * the ACS) but knows, from state this browser bound earlier, which session it had.
+   */
+  replaces(hash: string | null): void {
+    if (hash !== null) this.replacedHash = hash;
   }
 
   get<T>(key: string): T | undefined {
@@ -76,8 +95,6 @@ declare module 'fastify' {
   }
 }
 
-const hashId = (id: string) => createHash('sha256').update(id).digest('base64url');
-
 /**
  * Registers DB-backed sessions: `await getSession(request)` loads (once per request) and any change
  * is written before the reply is sent, with the cookie (HttpOnly, path /, SameSite as configured).
@@ -102,22 +119,30 @@ export function registerSessions(app: FastifyInstance, db: Kysely<unknown>, opti
     if (!request.sessionPromise) return payload;
     const session = await request.sessionPromise;
     if (!session.dirty) return payload;
-    if (session.previousId && (session.destroyed || session.id !== session.previousId)) {
-      await sessions.deleteFrom('sessions').where('id_hash', '=', hashId(session.previousId)).execute();
-    }
     const cookie = { path: '/', httpOnly: true, sameSite: options.sameSite, secure: options.secure } as const;
     if (session.destroyed) {
+      if (session.replacedHash) {
+        await sessions.deleteFrom('sessions').where('id_hash', '=', session.replacedHash).execute();
+      }
       reply.clearCookie(options.cookieName, cookie);
       return payload;
     }
     const expiresAt = new Date(now().getTime() + options.maxAgeSeconds * 1000).toISOString();
     const data = JSON.stringify(session.data);
     if (session.id === null) {
+      // A new id (sign-in, against fixation): the row of the session it replaces is re-keyed in the
+      // same statement, so that no row of the old id is left; a session new to this browser is inserted.
       session.id = randomBytes(32).toString('base64url');
-      await sessions
-        .insertInto('sessions')
-        .values({ id_hash: hashId(session.id), data, expires_at: expiresAt })
-        .execute();
+      const row = { id_hash: hashId(session.id), data, expires_at: expiresAt };
+      const replaced = session.replacedHash
+        ? await sessions
+            .updateTable('sessions')
+            .set(row)
+            .where('id_hash', '=', session.replacedHash)
+            .executeTakeFirst()
+        : null;
+      if (Number(replaced?.numUpdatedRows ?? 0) === 0)
+        await sessions.insertInto('sessions').values(row).execute();
     } else {
       await sessions
         .updateTable('sessions')
