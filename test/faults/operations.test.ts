@@ -96,6 +96,7 @@ describe('health, readiness, metrics, logs and shutdown of running services on P
       assert.match(text, /federa_db_pool_connections\{state="total",service="(idp|ws)"\} [1-9]/);
       assert.match(text, /federa_db_pool_connections\{state="waiting",service="(idp|ws)"\} 0/);
       assert.match(text, /federa_db_queries_total\{service="(idp|ws)"\} [1-9]/);
+      assert.match(text, /federa_config_cache_in_use\{service="(idp|ws)"\} 1/);
     }
   });
 

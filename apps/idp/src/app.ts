@@ -7,6 +7,7 @@ import {
   databaseRateLimitStore,
   type Logger,
   migrationsCurrent,
+  observeConfigCache,
 } from '@federa/kit';
 import { type Clock, POST_FORM_SCRIPT_HASH, type Random } from '@federa/saml';
 import type { FastifyInstance } from 'fastify';
@@ -39,10 +40,7 @@ export const SESSION_COOKIE = 'federa_idp_session';
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance & { deps: AppDeps }> {
   const cache = createConfigCache(options.database, {
     tables: CONFIG_TABLES,
-    onListening(up) {
-      if (up) options.logger.info('configuration changes are heard: the sign-in configuration is cached');
-      else options.logger.warn('configuration changes cannot be heard: sign-ins read the database meanwhile');
-    },
+    logger: options.logger,
   });
   const db = cache.db;
   const deps: AppDeps = { db, cache, config: options.config, clock: options.clock, random: options.random };
@@ -86,5 +84,6 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     limits: { fileSize: 512 * 1024, files: 1, fields: 20, parts: 21 },
   });
   registerRoutes(app, deps);
+  observeConfigCache(app, cache);
   return Object.assign(app, { deps });
 }

@@ -7,6 +7,7 @@ import {
   databaseRateLimitStore,
   type Logger,
   migrationsCurrent,
+  observeConfigCache,
 } from '@federa/kit';
 import { type Clock, POST_FORM_SCRIPT_HASH, type Random, systemClock, systemRandom } from '@federa/saml';
 import type { FastifyInstance } from 'fastify';
@@ -44,11 +45,7 @@ export async function buildApp(options: BuildAppOptions): Promise<{ app: Fastify
   const logger = options.logger ?? createLogger('federa-workspace');
   const cache = createConfigCache(options.database, {
     tables: CONFIG_TABLES,
-    onListening(up) {
-      // While changes cannot be heard every read goes to the database: correct, only slower.
-      if (up) logger.info('listening for configuration changes: the configuration cache is in use');
-      else logger.warn('configuration changes cannot be heard: the configuration cache is bypassed');
-    },
+    logger,
   });
   // Everything runs on the cache's database, so that this instance's writes empty the cache at once.
   const db = cache.db;
@@ -92,5 +89,6 @@ export async function buildApp(options: BuildAppOptions): Promise<{ app: Fastify
       ),
   });
   registerRoutes(app, ctx);
+  observeConfigCache(app, cache);
   return { app, ctx };
 }

@@ -19,7 +19,7 @@ export { allowFormActionTo } from './http/csp.ts';
 export { checkCsrf, csrfToken } from './http/csrf.ts';
 export { AppError, isDatabaseUnavailable } from './http/errors.ts';
 export { type Metrics, registerMetrics } from './http/metrics.ts';
-export { drainOnSignals, observeDatabase } from './http/operations.ts';
+export { drainOnSignals, observeConfigCache, observeDatabase } from './http/operations.ts';
 export { parseListenHost, parseTrustProxy, type TrustProxy } from './http/proxy-settings.ts';
 export {
   databaseRateLimitStore,

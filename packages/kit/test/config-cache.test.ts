@@ -201,12 +201,14 @@ describe('config cache (postgres): while it cannot hear changes', () => {
       await admin.end();
       assert.ok(await eventually(async () => states.includes(false)));
       if (states.at(-1) === false) {
+        assert.equal(cache.inUse, false);
         const before = loads;
         await read();
         await read();
         assert.equal(loads, before + 2, 'read from the cache while deaf');
       }
       assert.ok(await eventually(async () => states.at(-1) === true), 'never listened again');
+      assert.equal(cache.inUse, true);
       const before = loads;
       await read();
       await read();

@@ -16,6 +16,7 @@ import {
   type UnknownRow,
   type UpdateQueryNode,
 } from 'kysely';
+import type { Logger } from '../log.ts';
 import type { Database } from './connect.ts';
 
 /** The PostgreSQL channel the triggers notify on (the payload is the table's name). */
@@ -69,6 +70,8 @@ export interface ConfigCache<Schema> {
   get<T>(key: string, load: () => Promise<T>): Promise<T>;
   /** Forgets every value. */
   clear(): void;
+  /** False while changes cannot be heard (every read then goes to the database). */
+  readonly inUse: boolean;
   /** Stops listening for changes. */
   close(): Promise<void>;
 }
@@ -78,7 +81,9 @@ export interface ConfigCacheOptions {
   tables: readonly string[];
   /** Most values kept; the oldest goes first. */
   maxEntries?: number;
-  /** Told when changes can no longer be heard (the cache is bypassed meanwhile) and when they can again. */
+  /** Told (warn) when changes can no longer be heard and the cache is bypassed, and (info) when they can again. */
+  logger?: Pick<Logger, 'info' | 'warn'>;
+  /** Told as well, for tests. */
   onListening?(up: boolean): void;
 }
 
@@ -111,6 +116,9 @@ export function createConfigCache<Schema>(
       listening(up) {
         clear();
         trusted = up;
+        if (up) options.logger?.info('configuration changes are heard: the configuration cache is in use');
+        else
+          options.logger?.warn('configuration changes cannot be heard: the configuration cache is bypassed');
         options.onListening?.(up);
       },
     }) ?? (async () => {});
@@ -155,6 +163,9 @@ export function createConfigCache<Schema>(
       return value;
     },
     clear,
+    get inUse() {
+      return trusted;
+    },
     close: stopListening,
   };
 }

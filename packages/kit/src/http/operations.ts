@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge } from 'prom-client';
+import type { ConfigCache } from '../db/config-cache.ts';
 import type { Database } from '../db/connect.ts';
 import type { Logger } from '../log.ts';
 
@@ -35,6 +36,22 @@ export function observeDatabase(
       this.set({ state: 'total' }, now.total);
       this.set({ state: 'idle' }, now.idle);
       this.set({ state: 'waiting' }, now.waiting);
+    },
+  });
+}
+
+/**
+ * `federa_config_cache_in_use`: 1 while the instance hears configuration changes and keeps its
+ * configuration cache, 0 while it cannot (its listening connection lost) and reads the database
+ * every time. A 0 that lasts is worth an alert: sign-ins are slower, never stale.
+ */
+export function observeConfigCache(app: FastifyInstance, cache: Pick<ConfigCache<unknown>, 'inUse'>): void {
+  new Gauge({
+    name: 'federa_config_cache_in_use',
+    help: 'Whether the configuration cache is in use (1) or bypassed because changes cannot be heard (0)',
+    registers: [app.metrics.registry],
+    collect() {
+      this.set(cache.inUse ? 1 : 0);
     },
   });
 }
