@@ -121,7 +121,7 @@ const offersSso = async (browser: Browser) =>
 
 for (const dialect of DIALECTS) {
   describe(`configuration cache of the Workspace on ${dialect}`, () => {
-    test('a steady-state SP-initiated sign-in makes 17 queries (+ BEGIN/COMMIT), none for the organization or its provider', async () => {
+    test('a steady-state SP-initiated sign-in makes 16 queries (+ BEGIN/COMMIT), none for the organization or its provider', async () => {
       const log = new QueryLog();
       const t = await startApp(dialect, { plugin: log });
       try {
@@ -162,7 +162,7 @@ for (const dialect of DIALECTS) {
         const shown = JSON.stringify(steps, null, 1);
         // Was 31 (+ BEGIN/COMMIT): the organization and provider on every page, a separate SSO-session
         // check, identity select-then-update, and a second session write for the CSRF token.
-        assert.ok(all.length <= 17, `${all.length} queries:\n${shown}`);
+        assert.ok(all.length <= 16, `${all.length} queries:\n${shown}`);
         assert.deepEqual(
           all.filter((q) => / (organizations|auth_providers)$/.test(q)),
           [],

@@ -75,12 +75,13 @@ export function startOrganizationLogin(ctx: Context): Handler {
         'This organization does not sign in with single sign-on. Sign in with email and password.',
       );
     }
-    const user = await currentUser(request, ctx);
+    // Who is signed in here does not matter to a login: the response decides who signs in (only a
+    // setup records its admin, see settings.routes.ts).
     return startSso(request, reply, ctx, {
       organization,
       provider,
       purpose: 'login',
-      userId: user?.id ?? null,
+      userId: null,
       nextPath: nextOf(request, ctx, org),
     });
   };

@@ -7,6 +7,7 @@ export interface PendingRequest {
   organizationId: string;
   providerId: string;
   purpose: SsoPurpose;
+  /** For a setup, the admin who started it (who must be the one signing in); null for a login. */
   userId: string | null;
   nextPath: string;
   /** The browser's session when the sign-in started (its row's key), which the sign-in replaces. */
