@@ -65,7 +65,9 @@ export interface ConfigCache<Schema> {
   readonly db: Kysely<Schema>;
   /**
    * The value kept under `key`, or what `load` reads (kept unless the configuration changed while it
-   * read, or it is null or undefined: nothing found). Values are frozen: callers share them.
+   * read, or it is null or undefined: nothing found). Values are frozen: callers share them. Not
+   * from inside a transaction: the value must be what is committed, and on SQLite (one connection,
+   * which the transaction holds) the read would wait for the transaction that waits for it.
    */
   get<T>(key: string, load: () => Promise<T>): Promise<T>;
   /** Forgets every value. */
