@@ -40,20 +40,16 @@ export class Session {
   destroyed = false;
   /** The raw id (only in the cookie); the database keys the SHA-256 of it. */
   id: string | null;
-  readonly previousId: string | null;
-  /** The stored row a new id replaces: this browser's earlier session (see `replaces`). */
+  /** The key of this session's stored row (the SHA-256 of the id it came with); null for a new one. */
+  readonly hash: string | null;
+  /** The stored row a new id replaces: this one's, or this browser's earlier session (see `replaces`). */
   replacedHash: string | null;
 
-  constructor(id: string | null, data: SessionData) {
+  constructor(id: string | null, data: SessionData, hash: string | null = id === null ? null : hashId(id)) {
     this.id = id;
-    this.previousId = id;
-    this.replacedHash = id === null ? null : hashId(id);
+    this.hash = hash;
+    this.replacedHash = hash;
     this.data = data;
-  }
-
-  /** The key of this session's row (the SHA-256 of its id); null before it is first saved. */
-  get hash(): string | null {
-    return this.previousId === null ? null : hashId(this.previousId);
   }
 
   /**
@@ -106,12 +102,13 @@ export function registerSessions(app: FastifyInstance, db: Kysely<unknown>, opti
   app.decorate('loadSession', async (request: FastifyRequest): Promise<Session> => {
     const id = request.cookies[options.cookieName];
     if (id && /^[A-Za-z0-9_-]{43}$/.test(id)) {
+      const hash = hashId(id);
       const row = await sessions
         .selectFrom('sessions')
         .select(['data', 'expires_at'])
-        .where('id_hash', '=', hashId(id))
+        .where('id_hash', '=', hash)
         .executeTakeFirst();
-      if (row && row.expires_at > now().toISOString()) return new Session(id, JSON.parse(row.data));
+      if (row && row.expires_at > now().toISOString()) return new Session(id, JSON.parse(row.data), hash);
     }
     return new Session(null, {});
   });
