@@ -9,7 +9,10 @@ import type { Schema } from './schema.ts';
 // at once. Users, memberships, identities and sessions are never kept: a removed member or an ended
 // SSO session counts on the next request.
 
-/** The tables the cached values come from: each has migration 0004's trigger. */
+/**
+ * The tables the cached values come from: each has migration 0004's trigger. A table added here needs
+ * its trigger: a new migration calling `configChangesMigration(CONFIG_TABLES)` again (it is idempotent).
+ */
 export const CONFIG_TABLES: readonly string[] = ['organizations', 'auth_providers'];
 
 /** The organization with this slug (frozen: shared by every request). */

@@ -2,6 +2,7 @@ import { configChangesMigration, rateLimitsMigration, sessionsMigration } from '
 import type { Kysely, Migration } from 'kysely';
 import { membersByJoinDateMigration } from '../organizations/members-index.migration.ts';
 import { pendingSessionMigration } from '../sso/pending-session.migration.ts';
+import { CONFIG_TABLES } from './config-cache.ts';
 
 // Portable DDL only (Kysely's schema builder): the same migrations run on SQLite and PostgreSQL.
 
@@ -229,6 +230,6 @@ export const migrations: Record<string, Migration> = {
   '0003-members-by-join-date': membersByJoinDateMigration,
   // Every table the configuration cache (config-cache.ts) reads from: organizations by slug, and each
   // one's provider with its signing certificates and attribute mapping (columns of auth_providers).
-  '0004-config-changes': configChangesMigration(['organizations', 'auth_providers']),
+  '0004-config-changes': configChangesMigration(CONFIG_TABLES),
   '0005-pending-session': pendingSessionMigration,
 };
