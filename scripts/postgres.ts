@@ -11,8 +11,6 @@ export interface RunningPostgres {
   /** Superuser URL of the `postgres` database. */
   url: string;
   port: number;
-  /** The folder holding the server's Unix socket (a `host` for clients on this machine). */
-  socketDir: string;
   stop(): void;
   /** Stops and starts the server again on the same port and data (for fault tests). */
   restart(): void;
@@ -80,7 +78,6 @@ export async function startPostgres(): Promise<RunningPostgres> {
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
-    socketDir: dir,
     stop,
     halt,
     start,
