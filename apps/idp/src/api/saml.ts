@@ -79,6 +79,10 @@ const samlPatch = {
     roleClaim: { type: 'boolean' },
     signingOption: { type: 'string', maxLength: 32, description: 'assertion, response, both.' },
     signingAlgorithm: { type: 'string', maxLength: 32, description: 'sha256, sha1.' },
+    allowSha1Requests: {
+      type: 'boolean',
+      description: 'Accept the application’s requests signed with RSA-SHA1 (apart from signingAlgorithm).',
+    },
     notificationEmails: { type: 'array', maxItems: 20, items: { type: 'string', maxLength: 320 } },
   },
 } as const;
@@ -94,6 +98,7 @@ interface SamlPatch {
   roleClaim?: boolean;
   signingOption?: string;
   signingAlgorithm?: string;
+  allowSha1Requests?: boolean;
   notificationEmails?: string[];
 }
 
@@ -155,10 +160,12 @@ async function patchSaml(deps: Deps, caller: ReturnType<typeof callerOf>, app: A
       );
     }
     if (body.roleClaim !== undefined) await updateRoleClaim(scoped, actor, tenantId, app.id, body.roleClaim);
-    if (has('signingOption') || has('signingAlgorithm') || has('notificationEmails')) {
+    const signing = ['signingOption', 'signingAlgorithm', 'allowSha1Requests', 'notificationEmails'] as const;
+    if (signing.some(has)) {
       await updateSigning(scoped, actor, tenantId, app.id, {
         signingOption: body.signingOption ?? app.signingOption,
         signingAlgorithm: body.signingAlgorithm ?? app.signingAlgorithm,
+        allowSha1Requests: body.allowSha1Requests ?? app.allowSha1Requests,
         notificationEmails: (body.notificationEmails ?? app.notificationEmails).join(', '),
       });
     }

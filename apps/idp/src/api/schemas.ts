@@ -160,6 +160,11 @@ export const SamlSettingsSchema = {
     signOnUrl: nullableString,
     relayState: nullableString,
     logoutUrl: nullableString,
+    logoutResponseUrl: {
+      ...nullableString,
+      description:
+        'Where LogoutResponses go when the SP metadata’s SingleLogoutService has a ResponseLocation.',
+    },
     nameId: {
       type: 'object',
       properties: { source: { type: 'string' }, format: { type: 'string' } },
@@ -175,6 +180,10 @@ export const SamlSettingsSchema = {
     roleClaim: { type: 'boolean' },
     signingOption: { type: 'string', enum: ['assertion', 'response', 'both'] },
     signingAlgorithm: { type: 'string', enum: ['sha256', 'sha1'] },
+    allowSha1Requests: {
+      type: 'boolean',
+      description: 'Whether the application’s requests may be signed with RSA-SHA1 (Entra’s opt-in).',
+    },
     notificationEmails: { type: 'array', items: { type: 'string' } },
     spSigningCertificateCount: {
       type: 'integer',

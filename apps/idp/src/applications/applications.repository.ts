@@ -36,6 +36,11 @@ export interface Application {
   signOnUrl: string | null;
   relayState: string | null;
   logoutUrl: string | null;
+  /**
+   * Where LogoutResponses go when not to `logoutUrl`: the ResponseLocation of the SLO endpoint in the
+   * uploaded SP metadata (SAML Metadata §2.2.2).
+   */
+  logoutResponseUrl: string | null;
   nameIdSource: string;
   nameIdFormat: string;
   claims: Claim[];
@@ -44,6 +49,8 @@ export interface Application {
   roleClaim: boolean;
   signingOption: SigningOption;
   signingAlgorithm: SigningAlgorithm;
+  /** Entra's "Allow requests signed with RSA-SHA1": the algorithm of the SP's requests, not of our responses. */
+  allowSha1Requests: boolean;
   notificationEmails: string[];
   /** Base64 DER certificates the SP signs its requests with (from uploaded SP metadata). */
   spSigningCertificates: string[];
@@ -120,6 +127,7 @@ async function load(db: Db, row: Selectable<ApplicationsTable> | undefined): Pro
     signOnUrl: row.sign_on_url,
     relayState: row.relay_state,
     logoutUrl: row.logout_url,
+    logoutResponseUrl: row.logout_response_url,
     nameIdSource: row.name_id_source,
     nameIdFormat: row.name_id_format,
     claims: claims.map((c) => ({ id: c.id, name: c.name, namespace: c.namespace, source: c.source })),
@@ -128,6 +136,7 @@ async function load(db: Db, row: Selectable<ApplicationsTable> | undefined): Pro
     roleClaim: row.role_claim === 1,
     signingOption: row.signing_option as SigningOption,
     signingAlgorithm: row.signing_algorithm as SigningAlgorithm,
+    allowSha1Requests: row.allow_sha1_requests === 1,
     notificationEmails: JSON.parse(row.notification_emails) as string[],
     spSigningCertificates: JSON.parse(row.sp_signing_certificates) as string[],
     updatedAt: row.updated_at,
@@ -219,6 +228,7 @@ export async function insertApplication(db: Db, app: NewApplicationRow): Promise
       sign_on_url: null,
       relay_state: null,
       logout_url: null,
+      logout_response_url: null,
       name_id_source: 'user.userprincipalname',
       name_id_format: 'default',
       group_claim: 'none',
@@ -226,6 +236,7 @@ export async function insertApplication(db: Db, app: NewApplicationRow): Promise
       role_claim: 1,
       signing_option: 'assertion',
       signing_algorithm: 'sha256',
+      allow_sha1_requests: 0,
       notification_emails: JSON.stringify(app.notificationEmails),
       sp_signing_certificates: '[]',
       created_at: app.at,
@@ -242,6 +253,7 @@ export interface ApplicationColumns {
   signOnUrl?: string | null;
   relayState?: string | null;
   logoutUrl?: string | null;
+  logoutResponseUrl?: string | null;
   nameIdSource?: string;
   nameIdFormat?: string;
   groupClaim?: GroupClaimMode;
@@ -249,6 +261,7 @@ export interface ApplicationColumns {
   roleClaim?: boolean;
   signingOption?: SigningOption;
   signingAlgorithm?: SigningAlgorithm;
+  allowSha1Requests?: boolean;
   notificationEmails?: string[];
   spSigningCertificates?: string[];
 }
@@ -271,6 +284,7 @@ export async function updateApplicationColumns(
       sign_on_url: change.signOnUrl,
       relay_state: change.relayState,
       logout_url: change.logoutUrl,
+      logout_response_url: change.logoutResponseUrl,
       name_id_source: change.nameIdSource,
       name_id_format: change.nameIdFormat,
       group_claim: change.groupClaim,
@@ -278,6 +292,7 @@ export async function updateApplicationColumns(
       role_claim: flag(change.roleClaim),
       signing_option: change.signingOption,
       signing_algorithm: change.signingAlgorithm,
+      allow_sha1_requests: flag(change.allowSha1Requests),
       notification_emails: json(change.notificationEmails),
       sp_signing_certificates: json(change.spSigningCertificates),
       updated_at: at,

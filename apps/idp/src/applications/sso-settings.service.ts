@@ -14,7 +14,7 @@ import {
   updateApplicationColumns,
 } from './applications.repository.ts';
 import { auditApplication, diff, requireApplication } from './applications.service.ts';
-import { type BasicSamlInput, validateBasicSaml } from './basic-saml.ts';
+import { type BasicSamlInput, urlProblem, validateBasicSaml } from './basic-saml.ts';
 import {
   claimUri,
   GROUP_CLAIM_MODES,
@@ -45,7 +45,14 @@ export async function updateBasicSaml(
     await updateApplicationColumns(
       db,
       app.id,
-      { signOnUrl: value.signOnUrl, relayState: value.relayState, logoutUrl: value.logoutUrl },
+      {
+        signOnUrl: value.signOnUrl,
+        relayState: value.relayState,
+        logoutUrl: value.logoutUrl,
+        // A ResponseLocation from metadata belongs to the endpoint it came with, not to a URL typed
+        // in its place.
+        logoutResponseUrl: value.logoutUrl === app.logoutUrl ? undefined : null,
+      },
       at,
     );
     await auditApplication(db, actor, at, app, 'Update Basic SAML Configuration', diff(app, value));
@@ -56,8 +63,9 @@ export async function updateBasicSaml(
 /**
  * "Upload metadata file": fills the Basic SAML Configuration from the SP's metadata (entityID →
  * Identifier, HTTP-POST AssertionConsumerServices → Reply URLs with their index and default,
- * HTTP-Redirect SingleLogoutService → Logout URL) and records the SP's signing certificates, with
- * which signed AuthnRequests are then verified. Throws FormErrors on `metadata`.
+ * HTTP-Redirect SingleLogoutService → Logout URL, and its ResponseLocation, if any, → where
+ * LogoutResponses go) and records the SP's signing certificates, with which signed AuthnRequests are
+ * then verified. Throws FormErrors on `metadata`.
  */
 export async function applySpMetadata(
   deps: Deps,
@@ -106,22 +114,33 @@ export async function applySpMetadata(
     const { value, errors: fieldErrors } = await validateBasicSaml(input, (identifier) =>
       identifierOwner(db, tenantId, identifier, app.id),
     );
-    if (fieldErrors.any) {
-      errors.add(
-        'metadata',
-        `The metadata’s values are not accepted: ${Object.values(fieldErrors.fields).join(' ')}`,
-      );
+    // SAML Metadata §2.2.2: ResponseLocation, when present, is where responses to this endpoint go.
+    const logoutResponseUrl = slo
+      ? slo.responseLocation && slo.responseLocation !== slo.location
+        ? slo.responseLocation
+        : null
+      : app.logoutResponseUrl;
+    const responseProblem = logoutResponseUrl ? urlProblem(logoutResponseUrl, 'Logout response URL') : null;
+    if (fieldErrors.any || responseProblem) {
+      const problems = [...Object.values(fieldErrors.fields), ...(responseProblem ? [responseProblem] : [])];
+      errors.add('metadata', `The metadata’s values are not accepted: ${problems.join(' ')}`);
       errors.throwIfAny();
     }
     const at = nowIso(deps);
     const spSigningCertificates = sp.signingCertificates.map((c) => c.base64);
     await replaceIdentifiers(db, app, value.identifiers);
     await replaceReplyUrls(db, app.id, value.replyUrls);
-    await updateApplicationColumns(db, app.id, { logoutUrl: value.logoutUrl, spSigningCertificates }, at);
+    await updateApplicationColumns(
+      db,
+      app.id,
+      { logoutUrl: value.logoutUrl, logoutResponseUrl, spSigningCertificates },
+      at,
+    );
     await auditApplication(db, actor, at, app, 'Upload service provider metadata', {
       entityId: entity.entityId,
       replyUrls: value.replyUrls.map((r) => r.url),
       logoutUrl: value.logoutUrl,
+      logoutResponseUrl,
       spSigningCertificates: sp.signingCertificates.map((c) => c.thumbprint),
     });
     return (await findApplication(db, tenantId, applicationId))!;
@@ -299,13 +318,21 @@ export async function updateRoleClaim(
 
 const EMAIL = /^[^\s@,;]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/;
 
-/** SAML Signing Certificate settings: signing option, algorithm, notification email addresses. */
+/**
+ * SAML Signing Certificate settings: signing option, algorithm, notification email addresses, and
+ * whether the application's own signed requests may use RSA-SHA1 (unchanged when not given).
+ */
 export async function updateSigning(
   deps: Deps,
   actor: Actor,
   tenantId: string,
   applicationId: string,
-  input: { signingOption: string; signingAlgorithm: string; notificationEmails: string },
+  input: {
+    signingOption: string;
+    signingAlgorithm: string;
+    notificationEmails: string;
+    allowSha1Requests?: boolean;
+  },
 ): Promise<void> {
   await inTransaction(deps.db, async (db) => {
     const app = await requireApplication(db, tenantId, applicationId);
@@ -326,6 +353,7 @@ export async function updateSigning(
     const change = {
       signingOption: input.signingOption as SigningOption,
       signingAlgorithm: input.signingAlgorithm as SigningAlgorithm,
+      allowSha1Requests: input.allowSha1Requests ?? app.allowSha1Requests,
       notificationEmails: emails,
     };
     await updateApplicationColumns(db, app.id, change, at);

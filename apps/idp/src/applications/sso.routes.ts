@@ -54,6 +54,9 @@ ${card(
     ['Sign on URL', app.signOnUrl ?? 'Optional'],
     ['Relay State (Optional)', app.relayState ?? 'Optional'],
     ['Logout Url (Optional)', app.logoutUrl ?? 'Optional'],
+    ...(app.logoutResponseUrl
+      ? ([['Logout response URL (from metadata)', app.logoutResponseUrl]] as const)
+      : []),
   ]),
   html`<a class="button secondary" href="${base}/sso/basic">Edit</a>`,
 )}
@@ -76,6 +79,7 @@ ${facts([
   ['Thumbprint', active ? html`<code>${active.thumbprint}</code>` : ''],
   ['Expiration', active ? formatTime(active.expiresAt) : ''],
   ['Notification Email', app.notificationEmails.join(', ')],
+  ['Requests signed with RSA-SHA1', app.allowSha1Requests ? 'Allowed' : 'Not allowed'],
 ])}
 ${copyField('App Federation Metadata Url', 'metadata-url', addresses.metadataUrl(app.appId))}
 ${

@@ -8,7 +8,7 @@ import { updateSigning } from '../applications/sso-settings.service.ts';
 import type { Deps } from '../context.ts';
 import { idpError, notFound } from '../errors.ts';
 import { attempt, formOf, queryOf } from '../http/forms.ts';
-import { actionButton, badge, formatTime, radioField } from '../http/inputs.ts';
+import { actionButton, badge, checkboxField, formatTime, radioField } from '../http/inputs.ts';
 import { type AdminContext, done, requireAdmin } from '../portal/portal.ts';
 import { listCertificates, type SigningCertificate } from './certificates.repository.ts';
 import { activateCertificate, createCertificate, deleteCertificate } from './certificates.service.ts';
@@ -68,6 +68,7 @@ ${card(
   html`<form method="post" action="${base}/signing" novalidate>${hiddenCsrf(admin.csrf)}
 ${radioField({ label: 'Signing Option', name: 'signingOption', choices: SIGNING_OPTIONS, value: values?.signingOption ?? app.signingOption, error: errors.signingOption })}
 ${radioField({ label: 'Signing Algorithm', name: 'signingAlgorithm', choices: ALGORITHMS, value: values?.signingAlgorithm ?? app.signingAlgorithm, error: errors.signingAlgorithm, hint: 'SHA-1 only for applications that cannot verify SHA-256.' })}
+${checkboxField({ label: 'Allow requests signed with RSA-SHA1', name: 'allowSha1Requests', checked: values ? values.allowSha1Requests === 'on' : app.allowSha1Requests, hint: 'Only for an application that cannot sign its requests with SHA-256. The Signing Algorithm above is for the responses Federa Directory sends.' })}
 ${field({ label: 'Notification Email Addresses', name: 'notificationEmails', value: values?.notificationEmails ?? app.notificationEmails.join(', '), hint: 'Who should hear before the active certificate expires (comma-separated, at most 5).', error: errors.notificationEmails })}
 <div class="actions"><button type="submit">Save</button> <a class="button secondary" href="/portal/applications/${app.id}/sso">Back to single sign-on</a></div></form>`,
 )}`;
@@ -96,6 +97,7 @@ export async function signingSubmit(deps: Deps, request: FastifyRequest, reply: 
       signingOption: form.signingOption ?? '',
       signingAlgorithm: form.signingAlgorithm ?? '',
       notificationEmails: form.notificationEmails ?? '',
+      allowSha1Requests: form.allowSha1Requests === 'on',
     }),
   );
   if (!result.ok) {

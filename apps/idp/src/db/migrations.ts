@@ -1,6 +1,8 @@
 import { configChangesMigration, rateLimitsMigration, sessionsMigration } from '@federa/kit';
 import type { Kysely, Migration } from 'kysely';
 import { apiTokensMigration } from '../api-tokens/api-tokens.migration.ts';
+import { logoutResponseUrlMigration } from '../applications/logout-response-url.migration.ts';
+import { sha1RequestsMigration } from '../applications/sha1-requests.migration.ts';
 
 // Portable DDL only (text, integer; no DB-specific types or defaults), so SQLite and PostgreSQL match.
 
@@ -272,4 +274,6 @@ export const migrations: Record<string, Migration> = {
   '0002-api-tokens': apiTokensMigration,
   '0003-rate-limits': rateLimitsMigration,
   '0004-config-changes': configChangesMigration(CONFIG_TABLES),
+  '0005-sha1-requests': sha1RequestsMigration,
+  '0006-logout-response-url': logoutResponseUrlMigration,
 };

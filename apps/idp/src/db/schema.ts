@@ -65,6 +65,8 @@ export interface ApplicationsTable {
   sign_on_url: string | null;
   relay_state: string | null;
   logout_url: string | null;
+  /** The SLO endpoint's ResponseLocation from SP metadata, when it has one (migration 0006). */
+  logout_response_url: string | null;
   name_id_source: string;
   name_id_format: string;
   group_claim: string;
@@ -72,6 +74,8 @@ export interface ApplicationsTable {
   role_claim: number;
   signing_option: string;
   signing_algorithm: string;
+  /** Accept RSA-SHA1 on the application's signed requests (migration 0005). */
+  allow_sha1_requests: number;
   /** JSON array of addresses. */
   notification_emails: string;
   /** JSON array of base64 DER certificates from uploaded SP metadata. */
