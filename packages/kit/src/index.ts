@@ -26,6 +26,7 @@ export {
   deleteExpiredRateLimits,
   rateLimitsMigration,
 } from './http/rate-limit-store.ts';
+export { isBearerRoute, type RouteAuth, routeAuthTable } from './http/route-auth.ts';
 export { createServer, type ServerOptions, sendError, wantsJson } from './http/server.ts';
 export {
   deleteExpiredSessions,

@@ -13,6 +13,7 @@ import {
   getSession,
   html,
   migrateToLatest,
+  routeAuthTable,
   sessionsMigration,
 } from '../src/index.ts';
 
@@ -45,6 +46,12 @@ async function makeApp(
   });
   app.post('/form', async () => ({ ok: true }));
   app.post('/acs', { config: { csrf: false } }, async () => ({ ok: true }));
+  // Bearer-authenticated: the token is all there is (a real route checks it in an onRequest hook).
+  app.post('/api/things', { config: { auth: 'bearer' } }, async () => ({ ok: true }));
+  // A bearer route that reaches for the session anyway, as a handler written carelessly would.
+  app.post('/api/whoami', { config: { auth: 'bearer' } }, async (request) => ({
+    user: (await getSession(request)).get<string>('user') ?? null,
+  }));
   app.get('/refuse', async () => {
     throw new AppError('bad_thing', 422, 'The thing was bad; fix the thing.', { field: 'thing' });
   });
@@ -169,6 +176,38 @@ for (const dialect of DIALECTS) {
       await app.close();
       await close();
     });
+
+    test('an Authorization: Bearer header does not excuse a session route from the CSRF token', async () => {
+      const { app, close } = await makeApp(await freshDatabaseUrl(dialect));
+      const cookie = cookieFrom(await app.inject({ method: 'GET', url: '/count' }));
+      for (const authorization of ['Bearer bogus', 'bearer bogus', 'Basic Ym9ndXM=']) {
+        const forged = await app.inject({
+          method: 'POST',
+          url: '/form',
+          headers: { cookie, authorization },
+          payload: { a: '1' },
+        });
+        assert.equal(forged.statusCode, 403, authorization);
+        assert.match(forged.body, /csrf_failed/);
+      }
+      await app.close();
+      await close();
+    });
+
+    test('a route declared bearer-authenticated skips the CSRF check and cannot read the session cookie', async () => {
+      const { app, close } = await makeApp(await freshDatabaseUrl(dialect));
+      const signedIn = await app.inject({ method: 'POST', url: '/sign-in' });
+      const cookie = cookieFrom(signedIn);
+      const headers = { cookie, authorization: 'Bearer token' };
+      const things = await app.inject({ method: 'POST', url: '/api/things', headers, payload: { a: '1' } });
+      assert.equal(things.statusCode, 200);
+      assert.equal(things.headers['set-cookie'], undefined, 'no session was loaded or written');
+      const whoami = await app.inject({ method: 'POST', url: '/api/whoami', headers, payload: { a: '1' } });
+      assert.equal(whoami.statusCode, 500, 'the signed-in cookie is not read on a bearer route');
+      assert.doesNotMatch(whoami.body, /u1/);
+      await app.close();
+      await close();
+    });
   });
 }
 
@@ -207,6 +246,23 @@ describe('kit server errors and headers', () => {
     );
     const missing = await app.inject({ method: 'GET', url: '/nowhere' });
     assert.equal(missing.statusCode, 404);
+    await app.close();
+    await close();
+  });
+});
+
+describe('kit server route table', () => {
+  test('lists every route with how it is authorized, including the CSRF opt-outs', async () => {
+    const { app, close } = await makeApp(':memory:');
+    const posts = routeAuthTable(app).filter((r) => r.method === 'POST');
+    assert.deepEqual(posts.map((r) => `${r.url} ${r.auth} ${r.csrf ? 'csrf' : 'no-csrf'}`).sort(), [
+      '/acs session no-csrf',
+      '/api/things bearer no-csrf',
+      '/api/whoami bearer no-csrf',
+      '/form session csrf',
+      '/sign-in session no-csrf',
+    ]);
+    assert.ok(routeAuthTable(app).some((r) => r.method === 'GET' && r.url === '/healthz'));
     await app.close();
     await close();
   });

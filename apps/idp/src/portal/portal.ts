@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor, Deps } from '../context.ts';
 import { idpError } from '../errors.ts';
 import { SIGN_OUT_ACTION, sendPage } from '../http/pages.ts';
+import { portalOpen } from '../signin/portal-cookie.ts';
 import { currentUser } from '../signin/session-auth.ts';
 import { findTenant, type Tenant } from '../tenants/tenants.repository.ts';
 import { countAdmins, type User } from '../users/users.repository.ts';
@@ -19,13 +20,17 @@ export interface AdminContext {
  * The portal is for administrators only. Signed out → the sign-in page (then back here); no
  * administrator exists yet → `/portal` (which offers to create the first one); a user who is not an
  * administrator → 403. Returns null when it has already answered.
+ *
+ * Signed in means the SSO session and the portal's own SameSite=Lax cookie bound to it: the SSO
+ * cookie is SameSite=None, so another site can make the browser send it, and alone it is treated as
+ * signed out of the portal (the sign-in page may then open the portal again, see `loginPage`).
  */
 export async function requireAdmin(
   deps: Deps,
   request: FastifyRequest,
   reply: FastifyReply,
 ): Promise<AdminContext | null> {
-  const signedIn = await currentUser(request, deps);
+  const signedIn = (await portalOpen(request)) ? await currentUser(request, deps) : null;
   if (!signedIn) {
     if ((await countAdmins(deps.db)) === 0) {
       await reply.redirect('/portal', 303);

@@ -60,7 +60,7 @@ export async function setupSubmit(
     const { password: _p, confirmPassword: _c, _csrf, ...values } = form;
     return sendSetupPage(request, reply, values, result.errors);
   }
-  await startSession(request, result.value.user, deps.clock.now());
+  await startSession(request, reply, result.value.user, deps.clock.now());
   await setFlash(request, `Tenant ${result.value.tenant.name} is ready and you are its administrator.`);
   return reply.redirect('/portal', 303);
 }

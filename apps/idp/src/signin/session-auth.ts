@@ -1,7 +1,8 @@
 import { getSession } from '@federa/kit';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../context.ts';
 import { findUser, type User } from '../users/users.repository.ts';
+import { closePortal, openPortal } from './portal-cookie.ts';
 
 /** Who is signed in to this browser's single sign-on session. */
 export interface SessionAuth {
@@ -59,8 +60,16 @@ export async function currentUser(
   return { auth, user };
 }
 
-/** Starts the SSO session after a successful password check: a new session id (against fixation). */
-export async function startSession(request: FastifyRequest, user: User, at: Date): Promise<SessionAuth> {
+/**
+ * Starts the SSO session after a successful password check: a new session id (against fixation),
+ * and the admin portal's own cookie beside it (portal-cookie.ts), since the password was just proved.
+ */
+export async function startSession(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  user: User,
+  at: Date,
+): Promise<SessionAuth> {
   const session = await getSession(request);
   session.regenerate();
   const auth: SessionAuth = {
@@ -70,11 +79,14 @@ export async function startSession(request: FastifyRequest, user: User, at: Date
     sessionIndex: `_${crypto.randomUUID()}`,
   };
   session.set(AUTH, auth);
+  await openPortal(request, reply);
   return auth;
 }
 
-export async function endSession(request: FastifyRequest): Promise<void> {
+/** Ends the SSO session, and with it the portal's cookie (which means nothing without it anyway). */
+export async function endSession(request: FastifyRequest, reply: FastifyReply): Promise<void> {
   (await getSession(request)).destroy();
+  closePortal(reply);
 }
 
 export async function saveFlow(request: FastifyRequest, flow: PendingFlow): Promise<void> {

@@ -11,6 +11,7 @@ import { signInApplication, signInTenant } from '../sso/sign-in-config.ts';
 import { SsoError } from '../sso/sso-error.ts';
 import type { Tenant } from '../tenants/tenants.repository.ts';
 import { checkPassword } from './password-check.ts';
+import { isPortalPath, openPortal, ownTopLevelNavigation, portalOpen } from './portal-cookie.ts';
 import { currentUser, endSession, findFlow, type PendingFlow, startSession } from './session-auth.ts';
 import { loginForm } from './signin.pages.ts';
 
@@ -51,7 +52,18 @@ export async function loginPage(
     return sendPlainPage(reply, 'Sign in', html`<section class="card"><p>${EXPIRED}</p></section>`, 400);
   }
   const signedIn = await currentUser(request, deps);
-  if (!flow && signedIn) return reply.redirect(safeReturnPath(query.return, '/myapps'), 303);
+  if (!flow && signedIn) {
+    const back = safeReturnPath(query.return, '/myapps');
+    if (!isPortalPath(back) || (await portalOpen(request))) return reply.redirect(back, 303);
+    // Signed in, but without the portal's own cookie (the browser was closed, or the session is
+    // older than it). As Entra's sign-in page does for an app without its own session, the SSO session
+    // opens the portal again without a password, but only on a navigation the user started here or
+    // by hand: one another site started gets the password form.
+    if (ownTopLevelNavigation(request)) {
+      await openPortal(request, reply);
+      return reply.redirect(back, 303);
+    }
+  }
   return sendPlainPage(
     reply,
     'Sign in',
@@ -154,7 +166,7 @@ export async function loginSubmit(
     );
   }
 
-  const auth = await startSession(request, result.user, deps.clock.now());
+  const auth = await startSession(request, reply, result.user, deps.clock.now());
   if (flow) {
     if (flow.tenantId !== result.user.tenantId) {
       const error = new SsoError({
@@ -194,7 +206,7 @@ export async function signOut(
   request: FastifyRequest,
   reply: FastifyReply,
 ): Promise<FastifyReply> {
-  await endSession(request);
+  await endSession(request, reply);
   return reply.redirect('/signed-out', 303);
 }
 

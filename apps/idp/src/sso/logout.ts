@@ -10,15 +10,18 @@ import type { FastifyReply } from 'fastify';
 import { sendPlainPage } from '../http/pages.ts';
 import { endSession } from '../signin/session-auth.ts';
 import { idpAddresses, type SsoContext } from './context.ts';
+import { sha1RequestRefusal } from './sha1-requests.ts';
 import { signInApplicationByIdentifier } from './sign-in-config.ts';
 import { SsoError } from './sso-error.ts';
 
 /**
  * SP-initiated single logout (SAML Profiles §4.4) at `/{tenant}/saml2`: a LogoutRequest from an
  * application of the tenant (Issuer = one of its Identifiers; signature verified when the SP's
- * certificate is known) ends this browser's IdP session; the LogoutResponse goes by HTTP-Redirect,
- * signed, to the application's Logout URL (a page says "signed out" when it has none). Federa does not
- * propagate the logout to the other applications the user signed in to.
+ * certificate is known; RSA-SHA1 only where the application allows it for its requests) ends this
+ * browser's IdP session; the LogoutResponse goes by HTTP-Redirect, signed, to where the application
+ * takes responses: its SLO endpoint's ResponseLocation when its metadata gave one, else its Logout URL
+ * (a page says "signed out" when it has neither). Federa does not propagate the logout to the other
+ * applications the user signed in to.
  */
 export async function handleLogoutRequest(ctx: SsoContext, reply: FastifyReply): Promise<FastifyReply> {
   const { deps, tenant } = ctx;
@@ -35,7 +38,7 @@ export async function handleLogoutRequest(ctx: SsoContext, reply: FastifyReply):
   }
   ctx.application = app;
   const keys = app.spKeys;
-  const allowSha1 = app.signingAlgorithm === 'sha1';
+  const allowSha1 = app.allowSha1Requests;
   const endpoints = [tenant.id, ...tenant.domains.map((d) => d.domain)].map(
     (t) => `${deps.config.baseUrl}/${t}/saml2`,
   );
@@ -55,6 +58,8 @@ export async function handleLogoutRequest(ctx: SsoContext, reply: FastifyReply):
     requestId = parsed.id;
   } catch (error) {
     if (!(error instanceof SamlError)) throw error;
+    const sha1 = sha1RequestRefusal(error, app, 'logout-request', 'logout request');
+    if (sha1) throw sha1;
     throw new SsoError({
       code: error.code.startsWith('SIGNATURE') ? 'AADSTS76021' : 'AADSTS75005',
       check: 'logout-request',
@@ -64,9 +69,11 @@ export async function handleLogoutRequest(ctx: SsoContext, reply: FastifyReply):
     });
   }
 
-  await endSession(ctx.request);
+  await endSession(ctx.request, reply);
   ctx.request.log.info({ app: app.id }, 'single logout: session ended');
-  if (!app.logoutUrl) {
+  // SAML Metadata §2.2.2: ResponseLocation, when present, is where responses go.
+  const replyTo = app.logoutResponseUrl ?? app.logoutUrl;
+  if (!replyTo) {
     return sendPlainPage(
       reply,
       'You signed out of your account',
@@ -78,16 +85,19 @@ export async function handleLogoutRequest(ctx: SsoContext, reply: FastifyReply):
     inResponseTo: requestId,
     issueInstant: deps.clock.now(),
     issuer: idpAddresses(deps.config.baseUrl, tenant.id).entityId,
-    destination: app.logoutUrl,
+    destination: replyTo,
   });
   const credential = app.credential;
   const location = encodeRedirect({
-    location: app.logoutUrl,
+    location: replyTo,
     parameter: 'SAMLResponse',
     xml,
     relayState: message.relayState ?? undefined,
     sign: credential
-      ? { privateKey: credential.privateKey, algorithm: allowSha1 ? 'rsa-sha1' : 'rsa-sha256' }
+      ? {
+          privateKey: credential.privateKey,
+          algorithm: app.signingAlgorithm === 'sha1' ? 'rsa-sha1' : 'rsa-sha256',
+        }
       : undefined,
   });
   return reply.header('cache-control', 'no-store').redirect(location, 303);

@@ -4,7 +4,9 @@ import { listMembers, listOrganizationsOfUser } from '../organizations/organizat
 import { checkOrgAccess } from '../web/access.ts';
 import { currentUser } from '../web/auth-state.ts';
 
-// A small JSON API in Sentry's shape (`/api/0/…`, errors as `{"detail": …}`), for the browser session.
+// A small JSON API in Sentry's shape (`/api/0/…`, errors as `{"detail": …}`), for the browser session:
+// authorized by the session cookie, like every Workspace route (none declares `auth: 'bearer'`, and an
+// Authorization header changes nothing). Read-only, so the CSRF check has nothing to guard here.
 
 type Handler = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 

@@ -1,6 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { AppError } from './errors.ts';
+import { isBearerRoute } from './route-auth.ts';
 import { getSession } from './session.ts';
 
 const KEY = 'csrf';
@@ -17,9 +18,10 @@ export async function csrfToken(request: FastifyRequest): Promise<string> {
 }
 
 /**
- * Synchronizer-token check for state-changing form posts: the `_csrf` field must equal the session's
+ * Synchronizer-token check for state-changing requests: the `_csrf` field must equal the session's
  * token. Routes that cannot carry one (a SAML ACS receiving the IdP's cross-site POST) opt out with
- * `config: { csrf: false }` and are protected otherwise (InResponseTo and the replay cache).
+ * `config: { csrf: false }` and are protected otherwise (InResponseTo and the replay cache). Routes
+ * declared `config: { auth: 'bearer' }` are skipped because they read no session at all.
  */
 export async function checkCsrf(request: FastifyRequest): Promise<void> {
   if (
@@ -30,9 +32,10 @@ export async function checkCsrf(request: FastifyRequest): Promise<void> {
   ) {
     return;
   }
-  const config = request.routeOptions.config as { csrf?: boolean } | undefined;
-  if (config?.csrf === false) return;
-  if (request.headers.authorization?.startsWith('Bearer ')) return; // API calls carry no cookie-borne authority
+  if (request.routeOptions.config?.csrf === false) return;
+  // The route's declaration decides, never the request's headers: a cookie-authorized route is
+  // checked even when an Authorization header comes along, since the cookie is what it would act on.
+  if (isBearerRoute(request)) return;
   const body = request.body as Record<string, unknown> | undefined;
   const sent = typeof body?._csrf === 'string' ? body._csrf : '';
   const session = await getSession(request);

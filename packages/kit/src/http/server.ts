@@ -19,6 +19,7 @@ import type { Logger } from '../log.ts';
 import { checkCsrf } from './csrf.ts';
 import { AppError, isDatabaseUnavailable } from './errors.ts';
 import { registerMetrics } from './metrics.ts';
+import { recordRoutes } from './route-auth.ts';
 import { compileSchemasOnFirstUse } from './schema-compilers.ts';
 import { registerSessions, type SessionOptions } from './session.ts';
 
@@ -40,8 +41,9 @@ export interface ServerOptions {
 /**
  * A Fastify server with what every Federa page and endpoint relies on: correlation ids (echoed in
  * `X-Correlation-Id` and on every error page), security headers with a strict CSP, form and cookie
- * parsing, DB-backed sessions, CSRF checks on every form post, and one error mapping: AppError → its
- * status and message; database unreachable → 503; anything else → 500 with no detail shown.
+ * parsing, DB-backed sessions, CSRF checks on every state-changing request to a route authorized by
+ * the session (all but those declared `auth: 'bearer'`, see route-auth.ts), and one error mapping:
+ * AppError → its status and message; database unreachable → 503; anything else → 500 with no detail.
  */
 export async function createServer(options: ServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -78,6 +80,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     securityHeaders(request.raw, reply.raw, (error) => done(error as Error | undefined)),
   );
   registerSessions(app, options.db, options.session);
+  recordRoutes(app);
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-correlation-id', request.id);

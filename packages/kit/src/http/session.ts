@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely, Migration } from 'kysely';
+import { isBearerRoute } from './route-auth.ts';
 
 /** The sessions table, one per service database. Each app lists this migration among its own. */
 export const sessionsMigration: Migration = {
@@ -158,7 +159,16 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * This request's session, loaded once. Throws on a route declared bearer-authenticated: such a route
+ * is authorized by its token alone, and its CSRF check is skipped, so a cookie must count for nothing.
+ */
 export function getSession(request: FastifyRequest): Promise<Session> {
+  if (isBearerRoute(request)) {
+    throw new Error(
+      `${request.method} ${request.routeOptions.url} is bearer-authenticated and reads no session`,
+    );
+  }
   request.sessionPromise ??= request.server.loadSession(request);
   return request.sessionPromise;
 }

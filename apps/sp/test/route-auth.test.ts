@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { routeAuthTable } from '@federa/kit';
+import { DIALECTS } from '../../../test/support/databases.ts';
+import { findOrganizationBySlug } from '../src/organizations/organizations.repository.ts';
+import { createdOrganization, signedUp, startApp } from './support/app.ts';
+
+// Issue 10: the kit skipped its CSRF check whenever an `Authorization: Bearer` header came, and the
+// organization's auth settings were saved on the strength of the session cookie alone. The Workspace
+// has no bearer-authenticated route: every route, `/api/0/…` included, is authorized by the session.
+
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+for (const dialect of DIALECTS) {
+  describe(`route authorization of Federa Workspace on ${dialect}`, () => {
+    test('every state-changing route refuses a request without the CSRF token, even with a bearer header', async () => {
+      const t = await startApp(dialect);
+      const owner = await signedUp(t, 'owner@acme.test');
+      await createdOrganization(owner, 'acme');
+      const cookie = [...owner.cookies].map(([name, c]) => `${name}=${c.value}`).join('; ');
+      const table = routeAuthTable(t.app);
+      assert.deepEqual(
+        table.filter((r) => r.auth === 'bearer'),
+        [],
+        'the Workspace reads its session cookie on every route',
+      );
+      const optedOut: string[] = [];
+      let checked = 0;
+      for (const route of table.filter((r) => STATE_CHANGING.has(r.method))) {
+        if (!route.csrf) {
+          optedOut.push(`${route.method} ${route.url}`);
+          continue;
+        }
+        const response = await t.app.inject({
+          method: route.method as 'POST',
+          url: route.url.replace(':org', 'acme').replace(/:[A-Za-z]+/g, 'x'),
+          headers: {
+            cookie,
+            authorization: 'Bearer bogus',
+            'content-type': 'application/x-www-form-urlencoded',
+          },
+          payload: 'requireSso=on&defaultRole=owner&name=Forged&slug=forged',
+        });
+        assert.equal(response.statusCode, 403, `${route.method} ${route.url}`);
+        assert.match(response.body, /csrf_failed/, `${route.method} ${route.url}`);
+        checked++;
+      }
+      assert.ok(checked > 20, `only ${checked} routes checked`);
+      // The SAML endpoints receiving the IdP's cross-site POST; InResponseTo, the browser binding and
+      // the replay cache protect them instead.
+      assert.deepEqual(optedOut.sort(), ['POST /saml/acs/:org/', 'POST /saml/sls/:org/']);
+      assert.equal(await findOrganizationBySlug(t.ctx.db, 'forged'), null, 'nothing was created');
+      await t.close();
+    });
+  });
+}
