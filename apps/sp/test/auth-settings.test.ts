@@ -86,7 +86,7 @@ for (const dialect of DIALECTS) {
     });
 
     test('configures from a metadata URL served on 127.0.0.1, and refreshes it on demand (rollover audited)', async () => {
-      const t = await startApp(dialect);
+      const t = await startApp(dialect, { config: { allowLoopbackMetadata: true } });
       const owner = await ownerOf(t);
       const idp = await TestIdp.create();
       let document = idp.metadata();
@@ -119,7 +119,10 @@ for (const dialect of DIALECTS) {
 
     test('names what is wrong with a metadata URL: timeout, an HTML page, no signing certificate, not an IdP', async () => {
       const t = await startApp(dialect, {
-        config: { metadataFetch: { timeoutMs: 300, maxBytes: 1024 * 1024, maxRedirects: 3 } },
+        config: {
+          allowLoopbackMetadata: true,
+          metadataFetch: { timeoutMs: 300, maxBytes: 1024 * 1024, maxRedirects: 3 },
+        },
       });
       const owner = await ownerOf(t);
       const idp = await TestIdp.create();
@@ -193,7 +196,8 @@ for (const dialect of DIALECTS) {
     });
 
     test('a redirect to a forbidden address is checked again and refused', async () => {
-      const t = await startApp(dialect);
+      // Loopback on, so that the first hop (the test server on 127.0.0.1) is fetched.
+      const t = await startApp(dialect, { config: { allowLoopbackMetadata: true } });
       const owner = await ownerOf(t);
       const server = await serve((_request, response) => {
         response.statusCode = 302;

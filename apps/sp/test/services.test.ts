@@ -17,7 +17,7 @@ import { BSIMON, serve, TestIdp } from './support/idp.ts';
 for (const dialect of DIALECTS) {
   describe(`service layer on ${dialect}`, () => {
     test('seeds the demo without HTTP: owner, organization, Active Directory from a metadata URL, active', async () => {
-      const t = await startApp(dialect);
+      const t = await startApp(dialect, { config: { allowLoopbackMetadata: true } });
       const idp = await TestIdp.create();
       const server = await serve((_request, response) => response.end(idp.metadata()));
       const owner = await createAccount(t.ctx.db, t.clock, {
@@ -56,8 +56,9 @@ for (const dialect of DIALECTS) {
     test('the scheduled refresh picks up a rollover once, even with two instances running it', async () => {
       const url = await sharedDatabaseUrl(dialect);
       const clock = new TestClock();
-      const a = await startApp(dialect, { url, clock });
-      const b = await startApp(dialect, { url, clock });
+      const config = { allowLoopbackMetadata: true };
+      const a = await startApp(dialect, { url, clock, config });
+      const b = await startApp(dialect, { url, clock, config });
       const idp = await TestIdp.create();
       let document = idp.metadata();
       const server = await serve((_request, response) => response.end(document));

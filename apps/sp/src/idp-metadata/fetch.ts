@@ -1,13 +1,19 @@
 import { lookup } from 'node:dns/promises';
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
-import { isIP, type LookupFunction } from 'node:net';
-import { type AddressPolicy, addressProblem } from './address-guard.ts';
+import { isIP } from 'node:net';
+import {
+  type AddressPolicy,
+  addressProblem,
+  type CanonicalAddress,
+  canonicalAddress,
+} from './address-guard.ts';
 
 // Fetches an IdP's metadata URL on the server, for an organization admin who pasted it. The URL is
-// untrusted input, so: http(s) only; the host is resolved here and every address checked by the
-// address guard, and the connection goes to the checked address (no second DNS answer can swap it);
-// each redirect is checked the same way; one deadline for the whole fetch; a size cap.
+// untrusted input, so: http(s) only; the host is resolved here and every address, in its canonical
+// spelling, checked by the address guard, and the connection goes to that checked text (no second
+// DNS answer, nor a second reading of the address, can swap it); each redirect is checked the same
+// way; one deadline for the whole fetch; a size cap.
 
 export type MetadataFetchErrorCode =
   | 'URL_INVALID'
@@ -42,14 +48,16 @@ export interface FetchedDocument {
   url: string;
 }
 
-async function checkedAddress(url: URL, policy: AddressPolicy): Promise<{ address: string; family: number }> {
+async function checkedAddress(url: URL, policy: AddressPolicy): Promise<CanonicalAddress> {
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  let addresses: Array<{ address: string; family: number }>;
+  let addresses: string[];
   if (isIP(host) !== 0) {
-    addresses = [{ address: host, family: isIP(host) }];
+    addresses = [host];
   } else {
+    // WHATWG URL has already turned IPv4 numbers (2130706433, 0x7f000001, 127.1) into dotted decimal;
+    // whatever else the resolver turns into an address comes back here and is judged below.
     try {
-      addresses = await lookup(host, { all: true, verbatim: true });
+      addresses = (await lookup(host, { all: true, verbatim: true })).map((answer) => answer.address);
     } catch {
       throw new MetadataFetchError(
         'DNS_FAILED',
@@ -64,39 +72,35 @@ async function checkedAddress(url: URL, policy: AddressPolicy): Promise<{ addres
     );
   }
   // Every address must pass: a host with one public and one internal address is refused.
-  for (const { address } of addresses) {
+  for (const address of addresses) {
     const problem = addressProblem(address, policy);
     if (problem) {
       throw new MetadataFetchError(
         'ADDRESS_FORBIDDEN',
-        `The metadata URL points to ${problem}, which this server does not fetch from.`,
+        isIP(host) !== 0
+          ? `The metadata URL points to an address this server does not fetch from: ${problem}.`
+          : `The metadata URL's host ${host} resolves to an address this server does not fetch from: ${problem}.`,
       );
     }
   }
-  return addresses[0]!;
+  // addressProblem returned null, so the address is canonical.
+  return canonicalAddress(addresses[0]!)!;
 }
 
-function get(
-  url: URL,
-  pinned: { address: string; family: number },
-  signal: AbortSignal,
-): Promise<IncomingMessage> {
-  const pinnedLookup: LookupFunction = (_hostname, options, callback) => {
-    if ((options as { all?: boolean }).all) {
-      (callback as unknown as (e: null, a: Array<{ address: string; family: number }>) => void)(null, [
-        pinned,
-      ]);
-    } else {
-      callback(null, pinned.address, pinned.family);
-    }
-  };
+function get(url: URL, pinned: CanonicalAddress, signal: AbortSignal): Promise<IncomingMessage> {
   const client = url.protocol === 'https:' ? https : http;
+  const host = url.hostname.replace(/^\[|\]$/g, '');
   return new Promise((resolve, reject) => {
     const request = client.request(url, {
       method: 'GET',
-      lookup: pinnedLookup,
+      // An IP address as the host: Node connects to exactly this text, with no lookup of its own.
+      hostname: pinned.address,
+      family: pinned.family,
+      // TLS still checks the certificate against the URL's host name (SNI too), not the address.
+      ...(url.protocol === 'https:' && isIP(host) === 0 ? { servername: host } : {}),
       signal,
       headers: {
+        host: url.host,
         accept: 'application/samlmetadata+xml, application/xml, text/xml;q=0.9, */*;q=0.1',
         'user-agent': 'Federa-Workspace',
       },
