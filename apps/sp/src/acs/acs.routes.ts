@@ -23,6 +23,7 @@ export function acs(ctx: Context) {
         body: failureBody({
           slug: org,
           code: result.refusal.code,
+          detail: result.refusal.detail,
           reference: request.id,
           at: ctx.clock.now().toISOString(),
         }),

@@ -1,7 +1,12 @@
 import { card, facts, html, type SafeHtml } from '@federa/kit';
+import { refusedForSha1, SHA1_SETTING_PLACE } from '../providers/sha1.ts';
 
-/** What failed, in words for the person in the browser (the admins' log has the exact fix). */
-export function publicReason(code: string): string {
+/**
+ * What failed, in words for the person in the browser (the admins' log has the exact fix). `detail` is
+ * the refusal's private detail, read only to tell an algorithm the organization could allow from one
+ * it never accepts; none of it is shown.
+ */
+export function publicReason(code: string, detail: Record<string, unknown> | null = null): string {
   if (code === 'ORGANIZATION_NOT_FOUND')
     return 'The sign-in was sent to an organization that does not exist here.';
   if (code === 'SSO_NOT_CONFIGURED') return 'This organization does not use single sign-on (any more).';
@@ -11,6 +16,12 @@ export function publicReason(code: string): string {
     return 'Only an owner or manager of the organization can finish the single sign-on setup.';
   if (code === 'IDENTITY_CONFLICT')
     return 'Your account is already linked to another identity of this identity provider.';
+  // Before the other signature codes: the certificate is not what is wrong, and saying so would send
+  // the admin to the wrong page.
+  if (refusedForSha1(code, detail))
+    return `The identity provider signed its response with SHA-1, which this organization does not accept (its certificate is not the problem). An owner or manager can set the identity provider to sign with SHA-256, or turn on ${SHA1_SETTING_PLACE}.`;
+  if (code === 'SIGNATURE_ALGORITHM_FORBIDDEN')
+    return 'The identity provider signed its response with an algorithm this service never accepts (its certificate is not the problem).';
   if (code.startsWith('SIGNATURE_'))
     return 'The identity provider’s response could not be verified: it was not signed with a certificate this organization trusts.';
   if (code === 'AUDIENCE_MISMATCH' || code === 'RECIPIENT_MISMATCH' || code === 'DESTINATION_MISMATCH') {
@@ -33,10 +44,16 @@ export function publicReason(code: string): string {
   return 'The identity provider’s response was malformed or incomplete.';
 }
 
-export function failureBody(input: { slug: string; code: string; reference: string; at: string }): SafeHtml {
+export function failureBody(input: {
+  slug: string;
+  code: string;
+  detail: Record<string, unknown> | null;
+  reference: string;
+  at: string;
+}): SafeHtml {
   return card(
     null,
-    html`<p role="alert"><strong>${publicReason(input.code)}</strong></p>
+    html`<p role="alert"><strong>${publicReason(input.code, input.detail)}</strong></p>
 ${facts([
   ['Error code', html`<code>${input.code}</code>`],
   ['Reference', html`<code>${input.reference}</code>`],

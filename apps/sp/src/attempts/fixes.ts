@@ -1,6 +1,8 @@
 // For the organization's admins: what to change so that a failed SSO sign-in works. Built from the
 // error's private detail (the values the check compared), never from the SAML message itself.
 
+import { refusedForSha1, SHA1_SETTING_PLACE } from '../providers/sha1.ts';
+
 type Detail = Record<string, unknown> | null;
 
 const str = (detail: Detail, key: string): string => {
@@ -25,7 +27,10 @@ export function fixFor(code: string | null, detail: Detail, message: string | nu
     case 'SIGNATURE_INVALID':
       return 'The response was not signed by a certificate configured here. If the IdP rolled its certificate over, press “Refresh metadata” (or paste the new certificate).';
     case 'SIGNATURE_ALGORITHM_FORBIDDEN':
-      return 'The IdP signs with an algorithm this service does not accept (SHA-1 or weaker). Set the IdP to sign with RSA-SHA256.';
+      // The algorithm, not the certificate: the certificate may well be the right one.
+      if (refusedForSha1(code, detail))
+        return `The IdP signed with SHA-1 (${str(detail, 'algorithm')}), which this organization refuses. Best: set the IdP to sign with SHA-256 (in Entra or Federa Directory: Single sign-on → SAML Certificates → Edit → Signing Algorithm). If it can only send SHA-1, turn on ${SHA1_SETTING_PLACE}.`;
+      return `The IdP signed with an algorithm that is never accepted (${str(detail, 'algorithm')}). Set the IdP to sign with RSA-SHA256.`;
     case 'SIGNATURE_MISSING':
       return 'The IdP sent an unsigned response. Set the IdP to sign the SAML assertion (in Entra: Signing Option “Sign SAML assertion”).';
     case 'UNSOLICITED_NOT_ALLOWED':

@@ -17,7 +17,9 @@ export type AuditAction =
   | 'sso.edited'
   | 'sso.settings-changed'
   | 'sso.disabled'
-  | 'sso.certificates-changed';
+  | 'sso.certificates-changed'
+  | 'sso.sha1-allowed'
+  | 'sso.sha1-disallowed';
 
 export interface AuditEntry {
   id: string;

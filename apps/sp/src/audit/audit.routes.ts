@@ -19,6 +19,8 @@ const LABEL: Record<AuditAction, string> = {
   'sso.settings-changed': 'SSO settings changed',
   'sso.disabled': 'SSO disabled',
   'sso.certificates-changed': 'IdP certificates changed',
+  'sso.sha1-allowed': 'SHA-1 signatures allowed (insecure)',
+  'sso.sha1-disallowed': 'SHA-1 signatures refused again',
 };
 
 function describeDetail(detail: Record<string, unknown>): string {

@@ -1,6 +1,8 @@
 import { configChangesMigration, rateLimitsMigration, sessionsMigration } from '@federa/kit';
 import type { Kysely, Migration } from 'kysely';
+import { sloResponseUrlMigration } from '../idp-metadata/slo-response-url.migration.ts';
 import { membersByJoinDateMigration } from '../organizations/members-index.migration.ts';
+import { allowSha1Migration } from '../providers/allow-sha1.migration.ts';
 import { pendingSessionMigration } from '../sso/pending-session.migration.ts';
 import { CONFIG_TABLES } from './config-cache.ts';
 
@@ -232,4 +234,6 @@ export const migrations: Record<string, Migration> = {
   // one's provider with its signing certificates and attribute mapping (columns of auth_providers).
   '0004-config-changes': configChangesMigration(CONFIG_TABLES),
   '0005-pending-session': pendingSessionMigration,
+  '0007-allow-sha1': allowSha1Migration,
+  '0008-slo-response-url': sloResponseUrlMigration,
 };

@@ -53,6 +53,8 @@ export interface AuthProvidersTable {
   sso_binding: string;
   slo_url: string | null;
   slo_binding: string | null;
+  /** The SingleLogoutService's ResponseLocation, when the IdP's metadata gives one (migration 0008). */
+  slo_response_url: string | null;
   /** JSON array of base64 DER certificates: every signing certificate is trusted (rollover). */
   signing_certificates: string;
   /** 'url' | 'xml' | 'manual' */
@@ -67,6 +69,8 @@ export interface AuthProvidersTable {
   allow_idp_initiated: number;
   session_hours: number;
   single_logout: number;
+  /** Accept RSA-SHA1 signatures and SHA-1 digests from the IdP (migration 0007; off unless an admin turns it on). */
+  allow_sha1: number;
   created_at: string;
   updated_at: string;
   activated_at: string | null;

@@ -33,7 +33,8 @@ export const HTML_MESSAGE =
 
 /**
  * The IdP settings in `xml`: entity ID, SSO and SLO endpoints (HTTP-Redirect preferred, else
- * HTTP-POST) and every signing certificate listed (all are trusted, for rollover).
+ * HTTP-POST; the SLO endpoint's ResponseLocation too, where LogoutResponses go) and every signing
+ * certificate listed (all are trusted, for rollover).
  *
  * @example
  * idpSettingsFromMetadata(readFileSync('federationmetadata.xml', 'utf8')).entityId; // 'https://sts.windows.net/…/'
@@ -51,7 +52,11 @@ export function idpSettingsFromMetadata(xml: string): IdpSettings {
   }
   let entity: EntityDescriptor;
   try {
-    entity = parseMetadata(text, { role: 'idp' });
+    // A signature here is checked with the certificates the same document lists: it shows the document
+    // is whole, not who wrote it (trust comes from where the admin got it). SHA-1 weakens nothing
+    // here, and an IdP set to SHA-1 signs its metadata with it too (Federa Directory does), so refusing
+    // it would keep that IdP from being configured at all; its responses still need the setting.
+    entity = parseMetadata(text, { role: 'idp', allowSha1: true });
   } catch (error) {
     throw translate(error);
   }
@@ -74,6 +79,10 @@ export function idpSettingsFromMetadata(xml: string): IdpSettings {
     ssoBinding: sso.binding,
     sloUrl: slo?.location ?? null,
     sloBinding: slo?.binding ?? null,
+    // SAML Metadata §2.2.2: ResponseLocation, when present, is where responses go (Location then
+    // takes requests only).
+    sloResponseUrl:
+      slo?.responseLocation && slo.responseLocation !== slo.location ? slo.responseLocation : null,
     signingCertificates: idp.signingCertificates.map((c) => c.base64),
   };
 }

@@ -47,6 +47,7 @@ export async function refreshProviderMetadata(
     settings !== null &&
     (settings.ssoUrl !== provider.ssoUrl ||
       settings.sloUrl !== provider.sloUrl ||
+      settings.sloResponseUrl !== provider.sloResponseUrl ||
       settings.ssoBinding !== provider.ssoBinding);
   const won = await deps.db.transaction().execute(async (trx) => {
     const landed = await updateAfterRefresh(trx, provider.id, provider.metadataFetchedAt, {

@@ -20,6 +20,8 @@ export interface IdpSettings {
   ssoBinding: string;
   sloUrl: string | null;
   sloBinding: string | null;
+  /** Where LogoutResponses go when not to `sloUrl` (the SLO endpoint's ResponseLocation, SAML Metadata §2.2.2). */
+  sloResponseUrl: string | null;
   /** Base64 DER; every one is trusted (rollover). */
   signingCertificates: string[];
 }
@@ -30,6 +32,8 @@ export interface ProviderOptions {
   allowIdpInitiated: boolean;
   sessionHours: number;
   singleLogout: boolean;
+  /** Accept SHA-1 signatures and digests from the IdP (insecure; for IdPs that can send nothing better). */
+  allowSha1: boolean;
 }
 
 export interface Provider extends IdpSettings, ProviderOptions {
@@ -58,6 +62,7 @@ function toProvider(row: AuthProvidersTable): Provider {
     ssoBinding: row.sso_binding,
     sloUrl: row.slo_url,
     sloBinding: row.slo_binding,
+    sloResponseUrl: row.slo_response_url,
     signingCertificates: JSON.parse(row.signing_certificates) as string[],
     metadataSource: row.metadata_source as MetadataSource,
     metadataUrl: row.metadata_url,
@@ -69,6 +74,7 @@ function toProvider(row: AuthProvidersTable): Provider {
     allowIdpInitiated: toBool(row.allow_idp_initiated),
     sessionHours: row.session_hours,
     singleLogout: toBool(row.single_logout),
+    allowSha1: toBool(row.allow_sha1),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     activatedAt: row.activated_at,
@@ -119,6 +125,7 @@ export async function insertProvider(db: Db, p: Provider): Promise<void> {
       sso_binding: p.ssoBinding,
       slo_url: p.sloUrl,
       slo_binding: p.sloBinding,
+      slo_response_url: p.sloResponseUrl,
       signing_certificates: JSON.stringify(p.signingCertificates),
       metadata_source: p.metadataSource,
       metadata_url: p.metadataUrl,
@@ -130,6 +137,7 @@ export async function insertProvider(db: Db, p: Provider): Promise<void> {
       allow_idp_initiated: fromBool(p.allowIdpInitiated),
       session_hours: p.sessionHours,
       single_logout: fromBool(p.singleLogout),
+      allow_sha1: fromBool(p.allowSha1),
       created_at: p.createdAt,
       updated_at: p.updatedAt,
       activated_at: p.activatedAt,
@@ -156,6 +164,7 @@ export async function updateIdpSettings(
       sso_binding: settings.ssoBinding,
       slo_url: settings.sloUrl,
       slo_binding: settings.sloBinding,
+      slo_response_url: settings.sloResponseUrl,
       signing_certificates: JSON.stringify(settings.signingCertificates),
       metadata_source: settings.metadataSource,
       metadata_url: settings.metadataUrl,
@@ -189,6 +198,7 @@ export async function updateAfterRefresh(
             sso_binding: change.settings.ssoBinding,
             slo_url: change.settings.sloUrl,
             slo_binding: change.settings.sloBinding,
+            slo_response_url: change.settings.sloResponseUrl,
             signing_certificates: JSON.stringify(change.settings.signingCertificates),
           }
         : {}),
@@ -229,6 +239,7 @@ export async function updateOptions(
       allow_idp_initiated: fromBool(options.allowIdpInitiated),
       session_hours: options.sessionHours,
       single_logout: fromBool(options.singleLogout),
+      allow_sha1: fromBool(options.allowSha1),
       updated_at: updatedAt,
     })
     .where('id', '=', id)

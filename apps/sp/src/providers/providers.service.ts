@@ -90,6 +90,7 @@ async function saveIdpSettings(
         allowIdpInitiated: true,
         sessionHours: 24,
         singleLogout: false,
+        allowSha1: false,
         createdAt: now,
         updatedAt: now,
         activatedAt: null,
@@ -227,6 +228,7 @@ export async function configureProviderManually(
       ssoBinding: binding,
       sloUrl: input.sloUrl || null,
       sloBinding: input.sloUrl ? BINDING.redirect : null,
+      sloResponseUrl: null,
       signingCertificates: certificates,
     },
   });
@@ -277,6 +279,7 @@ export async function updateProviderOptions(
     allowIdpInitiated: boolean;
     sessionHours: string;
     singleLogout: boolean;
+    allowSha1: boolean;
   },
 ): Promise<void> {
   const errors: Record<string, string> = {};
@@ -294,6 +297,7 @@ export async function updateProviderOptions(
       allowIdpInitiated: input.allowIdpInitiated,
       sessionHours: hours,
       singleLogout: input.singleLogout,
+      allowSha1: input.allowSha1,
     };
     await updateOptions(trx, provider.id, options, nowIso(deps.clock));
     await recordAudit(trx, deps.clock, {
@@ -302,6 +306,16 @@ export async function updateProviderOptions(
       action: 'sso.settings-changed',
       detail: { ...options },
     });
+    // A weaker signature check gets an entry of its own, so that an auditor finds it without reading
+    // every settings change.
+    if (options.allowSha1 !== provider.allowSha1) {
+      await recordAudit(trx, deps.clock, {
+        organizationId: input.organizationId,
+        actorUserId: input.actorUserId,
+        action: options.allowSha1 ? 'sso.sha1-allowed' : 'sso.sha1-disallowed',
+        detail: { entityId: provider.entityId },
+      });
+    }
   });
 }
 

@@ -8,6 +8,7 @@ import type { SpUrls } from '../sso/urls.ts';
 import type { FieldErrors } from '../validation.ts';
 import { PROVIDER_LABEL, type Provider, type ProviderKind } from './providers.repository.ts';
 import { SESSION_HOURS } from './providers.service.ts';
+import { SHA1_SETTING } from './sha1.ts';
 
 const hoursLabel = (h: number) =>
   h % 24 === 0 ? `${h / 24} day${h === 24 ? '' : 's'}` : `${h} hour${h === 1 ? '' : 's'}`;
@@ -153,6 +154,7 @@ export function providerBody(input: {
 ${checkbox('requireSso', 'Require SSO', provider.requireSso, 'Members must sign in through the identity provider to open this organization.')}
 ${checkbox('allowIdpInitiated', 'Allow IdP-initiated sign-in', provider.allowIdpInitiated, 'Accept sign-ins started at the identity provider (My Apps tiles, “Test this application”).')}
 ${checkbox('singleLogout', 'Sign out of the identity provider too', provider.singleLogout, 'Signing out here also sends a logout request to the IdP’s logout URL.')}
+<div class="checkbox"><label><input type="checkbox" name="allowSha1" value="1" aria-describedby="f-allowSha1-warning"${provider.allowSha1 ? html` checked` : null}> ${SHA1_SETTING}</label><p class="error" id="f-allowSha1-warning"><strong>Warning:</strong> SHA-1 is broken: someone who gets the IdP to sign a message of their making may forge another that this organization would take as signed. Turn this on only for an IdP that cannot sign with SHA-256 (in Entra and Federa Directory it can: Single sign-on → SAML Certificates → Edit → Signing Algorithm), and off again once it can. It applies to sign-in responses and logout messages.</p></div>
 <div class="field${input.optionErrors.defaultRole ? ' has-error' : ''}"><label for="f-defaultRole">Default role for new members</label><select id="f-defaultRole" name="defaultRole">${roleOptions}</select>${input.optionErrors.defaultRole ? html`<p class="error">${input.optionErrors.defaultRole}</p>` : null}</div>
 <div class="field"><label for="f-sessionHours">SSO session length</label><select id="f-sessionHours" name="sessionHours">${SESSION_HOURS.map(
       (h) =>
@@ -192,6 +194,12 @@ ${field({ label: 'Last name attribute', name: 'lastName', value: m.lastName ?? '
         html`<code>${provider.ssoUrl}</code> (${provider.ssoBinding === BINDING.post ? 'HTTP-POST' : 'HTTP-Redirect'})`,
       ],
       ['Single logout URL', provider.sloUrl ? html`<code>${provider.sloUrl}</code>` : 'none'],
+      [
+        'Signature algorithms',
+        provider.allowSha1
+          ? html`<span class="badge bad">SHA-1 accepted (insecure)</span>`
+          : 'SHA-256 or stronger',
+      ],
     ])}
 <h3>Signing certificates</h3>${certificateTable(provider)}
 <h3>Metadata</h3>${metadata}

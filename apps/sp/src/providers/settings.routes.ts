@@ -226,6 +226,7 @@ export function saveOptions(ctx: Context): Handler {
         requireSso: checked(request.body, 'requireSso'),
         allowIdpInitiated: checked(request.body, 'allowIdpInitiated'),
         singleLogout: checked(request.body, 'singleLogout'),
+        allowSha1: checked(request.body, 'allowSha1'),
         defaultRole: text(request.body, 'defaultRole'),
         sessionHours: text(request.body, 'sessionHours'),
       });

@@ -17,6 +17,7 @@ import { type Context, nowIso } from '../context.ts';
 import { organizationBySlug, providerOfOrganization } from '../db/config-cache.ts';
 import { notFound, SpError } from '../errors.ts';
 import { certificatesOf, type Provider } from '../providers/providers.repository.ts';
+import { refusedForSha1, SHA1_SETTING_PLACE } from '../providers/sha1.ts';
 import { liveSsoSession, setFlash } from '../web/auth-state.ts';
 import { sendPage } from '../web/page.ts';
 import { endSsoSession, endSsoSessions } from './sso-sessions.repository.ts';
@@ -87,6 +88,13 @@ async function organizationAndProvider(
   return { organizationId: organization.id, provider };
 }
 
+/** For a logout message refused only for SHA-1: the algorithm, and where the setting is. */
+function sha1Hint(error: SamlError): string {
+  return refusedForSha1(error.code, error.detail ?? null)
+    ? ` The identity provider signed it with SHA-1: an owner or manager can set it to sign with SHA-256, or turn on ${SHA1_SETTING_PLACE}.`
+    : '';
+}
+
 function signedOutPage(request: FastifyRequest, reply: FastifyReply, ctx: Context) {
   return sendPage(request, reply, ctx, {
     title: 'Signed out',
@@ -110,12 +118,28 @@ function forgetOrganization(session: Session, organizationId: string): void {
   session.set('sso', sso);
 }
 
+/** Characters of a posted RelayState accepted: what the Redirect binding allows it (with SigAlg and Signature). */
+const MAX_RELAY_STATE_CHARS = 16 * 1024;
+
+/** The RelayState field of an HTTP-POST message: null when absent; refused when repeated or too long. */
+function postedRelayState(body: Record<string, unknown> | undefined): string | null {
+  const value = body?.RelayState;
+  if (value === undefined) return null;
+  if (typeof value !== 'string' || value.length > MAX_RELAY_STATE_CHARS)
+    throw new SamlError('RELAY_STATE_INVALID', 'The RelayState field is repeated or too long.');
+  return value;
+}
+
+/**
+ * Ends the SSO sessions the IdP's LogoutRequest names and answers it where the IdP takes responses,
+ * by its SLO binding, with the RelayState the request carried.
+ */
 async function answerLogoutRequest(
   request: FastifyRequest,
   reply: FastifyReply,
   ctx: Context,
   slug: string,
-  logout: { id: string; nameId: string; sessionIndexes: string[] },
+  logout: { id: string; nameId: string; sessionIndexes: string[]; relayState: string | null },
   organizationId: string,
   provider: Provider,
 ) {
@@ -127,19 +151,25 @@ async function answerLogoutRequest(
   });
   forgetOrganization(await getSession(request), organizationId);
   request.log.info({ organization: slug }, 'IdP single logout');
-  if (!provider.sloUrl) return signedOutPage(request, reply, ctx);
+  // SAML Metadata §2.2.2: the SLO endpoint's ResponseLocation, when the IdP's metadata has one, is
+  // where responses go; its Location then takes requests only.
+  const replyTo = provider.sloResponseUrl ?? provider.sloUrl;
+  if (!replyTo) return signedOutPage(request, reply, ctx);
   const xml = buildLogoutResponse({
     id: ctx.random.id(),
     inResponseTo: logout.id,
     issueInstant: ctx.clock.now(),
     issuer: spUrls(ctx.config.baseUrl, slug).entityId,
-    destination: provider.sloUrl,
+    destination: replyTo,
   });
+  // SAML Bindings §3.4.3, §3.5.3: a reply to a message that carried RelayState MUST carry it back
+  // unchanged (an IdP may keep where its own logout stands in it).
+  const relayState = logout.relayState === null ? {} : { relayState: logout.relayState };
   if (provider.sloBinding === BINDING.post)
-    return sendPostForm(reply, { action: provider.sloUrl, parameter: 'SAMLResponse', xml });
+    return sendPostForm(reply, { action: replyTo, parameter: 'SAMLResponse', xml, ...relayState });
   return reply
     .status(303)
-    .header('location', encodeRedirect({ location: provider.sloUrl, parameter: 'SAMLResponse', xml }))
+    .header('location', encodeRedirect({ location: replyTo, parameter: 'SAMLResponse', xml, ...relayState }))
     .send();
 }
 
@@ -152,9 +182,10 @@ export function slsRedirect(ctx: Context) {
     try {
       const decoded = decodeRedirect(rawQuery(request.url));
       const keys = certificatesOf(provider).map((c) => c.publicKey);
-      // A signed message must verify with the IdP's keys; Entra sends its logout requests unsigned,
-      // and the worst an unsigned one can do is sign someone out.
-      if (decoded.signature) verifyRedirectSignature(decoded, { keys });
+      // A signed message must verify with the IdP's keys (SHA-1 only where the organization allowed
+      // it, as at the ACS); Entra sends its logout requests unsigned, and the worst an unsigned one can
+      // do is sign someone out.
+      if (decoded.signature) verifyRedirectSignature(decoded, { keys, allowSha1: provider.allowSha1 });
       if (decoded.parameter === 'SAMLRequest') {
         const logout = parseLogoutRequest(decoded.xml, {
           clock: ctx.clock,
@@ -166,7 +197,12 @@ export function slsRedirect(ctx: Context) {
           reply,
           ctx,
           org,
-          { id: logout.id, nameId: logout.nameId.value, sessionIndexes: logout.sessionIndexes },
+          {
+            id: logout.id,
+            nameId: logout.nameId.value,
+            sessionIndexes: logout.sessionIndexes,
+            relayState: decoded.relayState,
+          },
           organizationId,
           provider,
         );
@@ -190,7 +226,7 @@ export function slsRedirect(ctx: Context) {
       throw new SpError(
         'sso_start_failed',
         400,
-        `The logout message could not be accepted (${error.code}). You may still be signed in: sign out from the Workspace menu.`,
+        `The logout message could not be accepted (${error.code}).${sha1Hint(error)} You may still be signed in: sign out from the Workspace menu.`,
       );
     }
   };
@@ -204,26 +240,32 @@ export function slsPost(ctx: Context) {
     const body = request.body as Record<string, unknown> | undefined;
     try {
       if (typeof body?.SAMLRequest !== 'string') throw new SamlError('BINDING_INVALID', 'No SAMLRequest.');
+      const relayState = postedRelayState(body);
       const xml = decodePost(body.SAMLRequest, { maxEncodedBytes: 64 * 1024 });
       const logout = parseLogoutRequest(xml, {
         clock: ctx.clock,
         expectedIssuer: provider.entityId,
         expectedDestination: spUrls(ctx.config.baseUrl, org).sls,
         keys: certificatesOf(provider).map((c) => c.publicKey),
+        allowSha1: provider.allowSha1,
       });
       return answerLogoutRequest(
         request,
         reply,
         ctx,
         org,
-        { id: logout.id, nameId: logout.nameId.value, sessionIndexes: logout.sessionIndexes },
+        { id: logout.id, nameId: logout.nameId.value, sessionIndexes: logout.sessionIndexes, relayState },
         organizationId,
         provider,
       );
     } catch (error) {
       if (!(error instanceof SamlError)) throw error;
       request.log.warn({ code: error.code, organization: org }, 'logout message refused');
-      throw new SpError('sso_start_failed', 400, `The logout message could not be accepted (${error.code}).`);
+      throw new SpError(
+        'sso_start_failed',
+        400,
+        `The logout message could not be accepted (${error.code}).${sha1Hint(error)}`,
+      );
     }
   };
 }

@@ -11,6 +11,7 @@ import {
   NAMEID_FORMAT,
   parseAuthnRequest,
   rawQuery,
+  type SignatureAlgorithmName,
   systemRandom,
 } from '@federa/saml';
 import { ENTRA_CLAIMS } from '../../src/providers/attribute-mapping.ts';
@@ -50,18 +51,26 @@ export class TestIdp {
   /** Certificates its metadata lists (the signer's, unless a rollover is being played). */
   listed: GeneratedCredential[];
 
-  constructor(tenant: string, signer: GeneratedCredential) {
+  constructor(tenant: string, signer: GeneratedCredential, ssoUrl = `https://login.test/${tenant}/saml2`) {
     this.entityId = `https://sts.test/${tenant}/`;
-    this.ssoUrl = `https://login.test/${tenant}/saml2`;
+    this.ssoUrl = ssoUrl;
     this.signer = signer;
     this.listed = [signer];
   }
 
-  static async create(tenant = 'contoso', credentialName = `${tenant}-signing`): Promise<TestIdp> {
-    return new TestIdp(tenant, await credential(credentialName));
+  /** `ssoUrl`: where its metadata says to send AuthnRequests (a server the test runs, for a browser). */
+  static async create(
+    tenant = 'contoso',
+    credentialName = `${tenant}-signing`,
+    ssoUrl?: string,
+  ): Promise<TestIdp> {
+    return new TestIdp(tenant, await credential(credentialName), ssoUrl);
   }
 
-  metadata(options: { html?: boolean; withoutCertificates?: boolean } = {}): string {
+  /** `signedWith`: sign the metadata with the signer's key, as Federa Directory does. */
+  metadata(
+    options: { html?: boolean; withoutCertificates?: boolean; signedWith?: SignatureAlgorithmName } = {},
+  ): string {
     return buildIdpMetadata({
       entityId: this.entityId,
       id: systemRandom.id(),
@@ -71,6 +80,9 @@ export class TestIdp {
       ssoUrl: this.ssoUrl,
       sloUrl: this.ssoUrl,
       nameIdFormats: [NAMEID_FORMAT.emailAddress],
+      sign: options.signedWith
+        ? { credential: this.signer.credential, algorithm: options.signedWith }
+        : undefined,
     });
   }
 
@@ -84,6 +96,8 @@ export class TestIdp {
     acs?: string;
     signer?: GeneratedCredential;
     issuer?: string;
+    /** Default rsa-sha256; rsa-sha1 signs and digests with SHA-1, as an IdP set to SHA-1 does. */
+    algorithm?: SignatureAlgorithmName;
   }): Promise<{ SAMLResponse: string; assertionId: string }> {
     const user = options.user ?? BSIMON;
     const { xml, assertionId } = await issueResponse({
@@ -100,7 +114,7 @@ export class TestIdp {
       ],
       authnInstant: options.clock.now(),
       authnContextClassRef: AUTHN_CONTEXT.password,
-      signing: { credential: (options.signer ?? this.signer).credential },
+      signing: { credential: (options.signer ?? this.signer).credential, algorithm: options.algorithm },
       clock: options.clock,
       random: systemRandom,
     });

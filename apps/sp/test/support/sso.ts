@@ -89,7 +89,7 @@ export async function ssoOrganization(
 export async function setOptions(
   owner: Browser,
   slug: string,
-  options: Partial<Record<'requireSso' | 'allowIdpInitiated' | 'singleLogout', boolean>> & {
+  options: Partial<Record<'requireSso' | 'allowIdpInitiated' | 'singleLogout' | 'allowSha1', boolean>> & {
     defaultRole?: string;
     sessionHours?: number;
   },
@@ -102,6 +102,7 @@ export async function setOptions(
   if (options.requireSso) form.requireSso = '1';
   if (options.allowIdpInitiated ?? true) form.allowIdpInitiated = '1';
   if (options.singleLogout) form.singleLogout = '1';
+  if (options.allowSha1) form.allowSha1 = '1';
   const saved = await owner.post(`/settings/${slug}/auth/settings/`, form);
   assert.equal(saved.statusCode, 303, saved.body.slice(0, 1000));
 }

@@ -7,7 +7,8 @@ import type { AcsCheck } from '../state.ts';
  * Every check of the SAML core (signature with ALL this organization's IdP certificates, issuer,
  * destination, recipient, audience = this organization's entity ID, time windows, InResponseTo against
  * this browser's pending requests, unsolicited only where allowed). Per organization: another
- * organization's assertion has another audience, issuer or keys, and fails here.
+ * organization's assertion has another audience, issuer or keys, and fails here. SHA-1 signatures and
+ * digests only where the organization's admin allowed them (security baseline 5).
  */
 export const validateSamlResponse: AcsCheck = {
   name: 'validate-response',
@@ -21,6 +22,7 @@ export const validateSamlResponse: AcsCheck = {
       clock: state.ctx.clock,
       pendingRequestIds: pending.map((p) => p.id),
       allowUnsolicited: provider.allowIdpInitiated,
+      allowSha1: provider.allowSha1,
     });
     state.assertion = assertion;
     state.answered =
