@@ -41,6 +41,10 @@ const spEnv = {
   SP_PORT: spPort,
   SP_BASE_URL: process.env.SP_BASE_URL ?? `http://localhost:${spPort}`,
   DATABASE_URL: process.env.SP_DATABASE_URL ?? join(dataDir, 'sp.sqlite'),
+  // The Directory's metadata URL is on 127.0.0.1, which the Workspace refuses to fetch by default.
+  SP_ALLOW_LOOPBACK_METADATA: process.env.SP_ALLOW_LOOPBACK_METADATA ?? 'true',
+  // The demo has no SMTP server: its mail is kept in the development outbox.
+  SP_DEV_OUTBOX: process.env.SP_DEV_OUTBOX ?? 'true',
 };
 
 const step = (text: string) => process.stdout.write(`  ${text}…\n`);

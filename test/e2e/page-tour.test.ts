@@ -19,7 +19,7 @@ import { signInAtDirectory } from './support/pages.ts';
 
 const TIMEOUT_MS = 15_000;
 type App = 'idp' | 'sp';
-type Who = 'admin' | 'owner' | 'visitor' | 'bsimon' | 'bsimonSso';
+type Who = 'admin' | 'owner' | 'visitor' | 'bsimon' | 'bsimonSso' | 'newcomer';
 
 /** One page of the tour: the route as routes.ts writes it, the address opened, and by whom. */
 interface Stop {
@@ -64,6 +64,7 @@ interface Ids {
   claimId: string;
   invitationToken: string;
   linkToken: string;
+  verifyToken: string;
 }
 
 function tour(ids: Ids): Stop[] {
@@ -128,7 +129,9 @@ function tour(ids: Ids): Stop[] {
     sp('/auth/login/:org/', `/auth/login/${org}/`, 'visitor'),
     sp('/accept-invite/:token/', `/accept-invite/${ids.invitationToken}/`, 'visitor'),
     sp('/auth/link/:org/', `/auth/link/${org}/`, 'bsimonSso'),
-    sp('/auth/link/confirm/:token/', `/auth/link/confirm/${ids.linkToken}/`, 'bsimon'),
+    // The emailed link works in the browser that asked for it.
+    sp('/auth/link/confirm/:token/', `/auth/link/confirm/${ids.linkToken}/`, 'bsimonSso'),
+    sp('/auth/verify-email/:token/', `/auth/verify-email/${ids.verifyToken}/`, 'newcomer'),
     sp('/', '/', 'owner'),
     sp('/organizations/new/', '/organizations/new/', 'owner'),
     sp('/organizations/:org/', `/organizations/${org}/`, 'owner'),
@@ -137,6 +140,7 @@ function tour(ids: Ids): Stop[] {
     sp('/settings/:org/auth/configure/:kind/', `/settings/${org}/auth/configure/active-directory/`, 'owner'),
     sp('/settings/:org/auth/attempts/', `/settings/${org}/auth/attempts/`, 'owner'),
     sp('/settings/:org/audit-log/', `/settings/${org}/audit-log/`, 'owner'),
+    sp('/settings/:org/domains/', `/settings/${org}/domains/`, 'owner'),
     sp('/dev/outbox/', '/dev/outbox/', 'owner'),
   ];
 }
@@ -276,6 +280,14 @@ describe('every page of both services, opened in Chromium', { timeout: 300_000 }
       await bsimon.getByLabel('Password').fill('Workspace-Pa55word!');
       await bsimon.getByRole('button', { name: 'Create account' }).click();
       await bsimon.waitForURL((u) => !u.pathname.startsWith('/auth/register'));
+      // She verifies her address (a link is mailed only to a verified one).
+      await bsimon.goto(`${spUrl}/dev/outbox/`);
+      const verifyUrl = /https?:\/\/\S+\/auth\/verify-email\/[^/\s]+\//.exec(
+        (await bsimon.locator('main').textContent()) ?? '',
+      )?.[0];
+      assert.ok(verifyUrl, 'the verification email is in B.Simon’s outbox');
+      await bsimon.goto(verifyUrl);
+      await bsimon.getByRole('status').filter({ hasText: 'Your email address is verified.' }).waitFor();
       const sso = await window('bsimonSso');
       await sso.goto(`${spUrl}/auth/login/${ORGANIZATION}/`);
       await sso.getByRole('button', { name: 'Continue with Active Directory' }).click();
@@ -289,9 +301,32 @@ describe('every page of both services, opened in Chromium', { timeout: 300_000 }
       )?.[1];
       assert.ok(linkToken, 'the link email is in B.Simon’s outbox');
 
+      // Someone new signs up; their verification link is opened on the tour.
+      const newcomer = await window('newcomer');
+      await newcomer.goto(`${spUrl}/auth/register/`);
+      await newcomer.getByLabel('Name').fill('Newcomer');
+      await newcomer.getByLabel('Email').fill('newcomer@example.test');
+      await newcomer.getByLabel('Password').fill('Workspace-Pa55word!');
+      await newcomer.getByRole('button', { name: 'Create account' }).click();
+      await newcomer.waitForURL((u) => !u.pathname.startsWith('/auth/register'));
+      await newcomer.goto(`${spUrl}/dev/outbox/`);
+      const verifyToken = /\/auth\/verify-email\/([^/\s]+)\//.exec(
+        (await newcomer.locator('main').textContent()) ?? '',
+      )?.[1];
+      assert.ok(verifyToken, 'the verification email is in the newcomer’s outbox');
+
       await window('visitor');
       for (const [, seen] of problems) seen.length = 0;
-      ids = { tenant: cluster.tenantId, userId, groupId, appId, claimId, invitationToken, linkToken };
+      ids = {
+        tenant: cluster.tenantId,
+        userId,
+        groupId,
+        appId,
+        claimId,
+        invitationToken,
+        linkToken,
+        verifyToken,
+      };
     },
     { timeout: 120_000 },
   );
@@ -310,6 +345,7 @@ describe('every page of both services, opened in Chromium', { timeout: 300_000 }
       claimId: 'c',
       invitationToken: 'i',
       linkToken: 'l',
+      verifyToken: 'v',
     });
     for (const app of ['idp', 'sp'] as const) {
       const pageRoutes = getRoutes(app).filter((route) => !(route in NOT_PAGES[app]));

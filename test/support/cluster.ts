@@ -156,6 +156,10 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     SP_BASE_URL: spPublic,
     DATABASE_URL: urls.sp,
     SP_SIGN_IN_RATE_LIMIT: '100000',
+    // The Directory's metadata URL is on 127.0.0.1: seeding and the scheduled refresh fetch it there.
+    SP_ALLOW_LOOPBACK_METADATA: 'true',
+    // No SMTP here: mail goes to the development outbox, as in the demo.
+    SP_DEV_OUTBOX: 'true',
   }));
 
   // The Directory: seeded through its services, then started.

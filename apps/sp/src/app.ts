@@ -56,7 +56,9 @@ export async function buildApp(options: BuildAppOptions): Promise<{ app: Fastify
     clock,
     random: options.random ?? systemRandom,
     logger,
-    mailer: options.mailer ?? createMailer(db, clock, options.config.smtp),
+    mailer:
+      options.mailer ??
+      createMailer(db, clock, options.config.smtp, { devOutbox: options.config.devOutbox, logger }),
     brand: BRAND,
   };
   const app = await createServer({

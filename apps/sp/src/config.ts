@@ -1,5 +1,6 @@
 // Federa Workspace's settings, read from the environment once at start and validated: a bad value
 // stops the start with a message naming the setting, never a half-configured server.
+import { isIP } from 'node:net';
 import {
   type OperationSettings,
   parseListenHost,
@@ -26,7 +27,11 @@ export interface Config extends OperationSettings {
   /** Proxies whose X-Forwarded-For to believe (SP_TRUST_PROXY); default none. */
   trustProxy: TrustProxy;
   databaseUrl: string;
-  /** Let the metadata fetcher reach 127.0.0.0/8 and ::1 (the local demo's Directory runs there). */
+  /**
+   * Let the metadata fetcher reach 127.0.0.0/8 and ::1. Off by default: an organization admin types
+   * the URL, and on loopback it would probe the Workspace's own machine; the local demo and the tests,
+   * whose Directory runs there, turn it on.
+   */
   allowLoopbackMetadata: boolean;
   /** Let the metadata fetcher reach private ranges (10/8, 172.16/12, 192.168/16, fc00::/7). */
   allowPrivateMetadata: boolean;
@@ -37,6 +42,16 @@ export interface Config extends OperationSettings {
   /** Sign-in attempts per IP per minute (sign in, sign up, link proof). */
   signInRateLimitPerMinute: number;
   smtp: SmtpConfig | null;
+  /**
+   * Without SMTP, keep mail in the development outbox at /dev/outbox/ (SP_DEV_OUTBOX; `npm start`'s
+   * demo turns it on). Off: mail without SMTP fails with a clear error.
+   */
+  devOutbox: boolean;
+  /**
+   * DNS servers (`host` or `host:port`) that domain verification asks for TXT records
+   * (SP_DNS_SERVERS, comma-separated); empty: the system's resolver.
+   */
+  dnsServers: string[];
   /** Whether cookies carry `Secure`. True for https, and for http on localhost/127.0.0.1 (secure contexts). */
   secureCookies: boolean;
 }
@@ -74,6 +89,19 @@ function integer(
     return fallback;
   }
   return n;
+}
+
+function dnsServers(value: string | undefined, problems: string[]): string[] {
+  const servers = (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const server of servers) {
+    const host = server.replace(/^\[(.*)\](:\d+)?$/, '$1').replace(/^([^:]+):\d+$/, '$1');
+    if (isIP(host) === 0)
+      problems.push(`SP_DNS_SERVERS must list IP addresses, optionally with :port (got "${server}")`);
+  }
+  return servers;
 }
 
 /**
@@ -135,7 +163,12 @@ export function readConfig(env: Record<string, string | undefined>): Config {
     trustProxy: trustProxy.value,
     databaseUrl: env.DATABASE_URL || './data/sp.sqlite',
     ...operations,
-    allowLoopbackMetadata: flag(env.SP_ALLOW_LOOPBACK_METADATA, 'SP_ALLOW_LOOPBACK_METADATA', true, problems),
+    allowLoopbackMetadata: flag(
+      env.SP_ALLOW_LOOPBACK_METADATA,
+      'SP_ALLOW_LOOPBACK_METADATA',
+      false,
+      problems,
+    ),
     allowPrivateMetadata: flag(env.SP_ALLOW_PRIVATE_METADATA, 'SP_ALLOW_PRIVATE_METADATA', false, problems),
     metadataFetch: {
       timeoutMs: integer(env.SP_METADATA_TIMEOUT_MS, 'SP_METADATA_TIMEOUT_MS', 5000, [100, 60000], problems),
@@ -157,13 +190,15 @@ export function readConfig(env: Record<string, string | undefined>): Config {
       problems,
     ),
     smtp,
+    devOutbox: flag(env.SP_DEV_OUTBOX, 'SP_DEV_OUTBOX', false, problems),
+    dnsServers: dnsServers(env.SP_DNS_SERVERS, problems),
     secureCookies,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }
 
-/** The configuration tests use: the defaults, with overrides. */
+/** The configuration tests use: the defaults with the development outbox on, and overrides. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...readConfig({}), ...overrides };
+  return { ...readConfig({}), devOutbox: true, ...overrides };
 }

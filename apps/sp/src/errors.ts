@@ -10,7 +10,9 @@ export type SpErrorCode =
   | 'invitation_invalid'
   | 'link_invalid'
   | 'sso_not_configured'
-  | 'sso_start_failed';
+  | 'sso_start_failed'
+  | 'mail_unavailable'
+  | 'account_scoped';
 
 export class SpError extends AppError<SpErrorCode> {}
 

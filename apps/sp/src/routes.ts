@@ -1,10 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import * as accounts from './accounts/accounts.routes.ts';
+import * as emailVerification from './accounts/email-verification.routes.ts';
 import { acs } from './acs/acs.routes.ts';
 import * as api from './api/api.routes.ts';
 import { attemptsPage } from './attempts/attempts.routes.ts';
 import { auditLogPage } from './audit/audit.routes.ts';
 import type { Context } from './context.ts';
+import * as domains from './domains/domains.routes.ts';
 import * as link from './identities/link.routes.ts';
 import { outboxPage } from './mail/outbox.routes.ts';
 import * as organizations from './organizations/organizations.routes.ts';
@@ -35,6 +37,8 @@ export function registerRoutes(app: FastifyInstance, ctx: Context): void {
   app.get('/auth/register/', accounts.signUpPage(ctx));
   app.post('/auth/register/', { config: signInLimit }, accounts.signUp(ctx));
   app.post('/auth/logout/', accounts.signOut(ctx));
+  app.post('/auth/verify-email/', emailVerification.resendVerification(ctx));
+  app.get('/auth/verify-email/:token/', emailVerification.verifyEmail(ctx));
 
   // Organizations, members, invitations
   app.get('/organizations/new/', organizations.newOrganizationPage(ctx));
@@ -59,6 +63,7 @@ export function registerRoutes(app: FastifyInstance, ctx: Context): void {
   app.get('/auth/link/:org/', link.linkPage(ctx));
   app.post('/auth/link/:org/password/', { config: signInLimit }, link.linkWithPassword(ctx));
   app.post('/auth/link/:org/email/', { config: signInLimit }, link.linkByEmail(ctx));
+  app.post('/auth/link/:org/separate/', link.linkSeparateAccount(ctx));
   app.get('/auth/link/confirm/:token/', link.confirmLinkPage(ctx));
   app.post('/auth/link/confirm/:token/', link.confirmLink(ctx));
 
@@ -73,6 +78,12 @@ export function registerRoutes(app: FastifyInstance, ctx: Context): void {
   app.post('/settings/:org/auth/disable/', authSettings.disable(ctx));
   app.get('/settings/:org/auth/attempts/', attemptsPage(ctx));
 
+  // Verified domains (owners and managers): what an organization's IdP may speak for
+  app.get('/settings/:org/domains/', domains.domainsPage(ctx));
+  app.post('/settings/:org/domains/', domains.addDomainRoute(ctx));
+  app.post('/settings/:org/domains/:id/verify/', domains.verifyDomainRoute(ctx));
+  app.post('/settings/:org/domains/:id/remove/', domains.removeDomainRoute(ctx));
+
   // Audit log
   app.get('/settings/:org/audit-log/', auditLogPage(ctx));
 
@@ -80,6 +91,6 @@ export function registerRoutes(app: FastifyInstance, ctx: Context): void {
   app.get('/api/0/users/me/', api.usersMe(ctx));
   app.get('/api/0/organizations/:org/', api.organizationDetails(ctx));
 
-  // Development outbox: only when no SMTP server is configured.
+  // Development outbox: only when it is on (the demo, SP_DEV_OUTBOX) and no SMTP server is configured.
   if (ctx.mailer.kind === 'outbox') app.get('/dev/outbox/', outboxPage(ctx));
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { DIALECTS } from '../../../test/support/databases.ts';
-import { PASSWORD, signedUp, startApp } from './support/app.ts';
+import { PASSWORD, signedUp, startApp, verifiedEmail } from './support/app.ts';
 import { location } from './support/browser.ts';
 import { TestIdp, type TestUser } from './support/idp.ts';
 import { ssoOrganization, ssoSignIn } from './support/sso.ts';
@@ -78,11 +78,12 @@ for (const dialect of DIALECTS) {
       await t.close();
     });
 
-    test('links after the one-time link emailed to the account is confirmed, and only once', async () => {
+    test('links after the one-time link mailed to the account’s verified address is confirmed in the browser that asked, once', async () => {
       const t = await startApp(dialect);
       const idp = await TestIdp.create();
       await ssoOrganization(t, 'acme', idp);
       const victim = await signedUp(t, 'victim@example.test', 'Victim');
+      await verifiedEmail(victim);
       const browser = t.browser();
       await ssoSignIn(browser, t, idp, 'acme', IMPOSTOR);
       await browser.get('/auth/link/acme/');
@@ -90,16 +91,41 @@ for (const dialect of DIALECTS) {
       assert.match(sent.body, /We sent a one-time link to victim@example\.test/);
       assert.equal(await identityCount(t), 0);
 
-      const outbox = await victim.get('/dev/outbox/');
-      const url = /http:\/\/localhost:5000(\/auth\/link\/confirm\/[A-Za-z0-9_-]+\/)/.exec(outbox.body)?.[1];
+      const outbox = (await victim.get('/dev/outbox/')).body;
+      assert.match(outbox, /Account: Victim &#60;victim@example\.test&#62;/, 'the mail names the account');
+      assert.match(outbox, /Organization: ACME \(acme\)/, 'and the organization');
+      const url = /http:\/\/localhost:5000(\/auth\/link\/confirm\/[A-Za-z0-9_-]+\/)/.exec(outbox)?.[1];
       assert.ok(url, 'the link is in the account owner’s mail');
-      const confirm = await victim.get(url);
+      // Opened in another browser (the owner's own, or anyone's the mail reached): nothing is linked.
+      assert.equal((await victim.get(url)).statusCode, 403);
+      assert.equal((await victim.post(url)).statusCode, 403);
+      assert.equal(await identityCount(t), 0, 'not linked from another browser');
+
+      const confirm = await browser.get(url);
       assert.match(confirm.body, /Confirm and link/);
+      assert.match(confirm.body, /Victim \(victim@example\.test\)/);
       assert.equal(await identityCount(t), 0, 'opening the link does not link');
-      const done = await victim.post(url);
-      assert.equal(done.statusCode, 200);
+      const done = await browser.post(url);
+      assert.equal(done.statusCode, 303);
+      assert.equal(location(done), '/organizations/acme/');
       assert.equal(await identityCount(t), 1);
-      assert.equal((await victim.post(url)).statusCode, 404, 'single use');
+      assert.equal((await browser.get('/api/0/users/me/')).json().email, 'victim@example.test');
+      assert.equal((await browser.post(url)).statusCode, 404, 'single use');
+      await t.close();
+    });
+
+    test('offers no link by email to an account whose address the Workspace has not verified', async () => {
+      const t = await startApp(dialect);
+      const idp = await TestIdp.create();
+      await ssoOrganization(t, 'acme', idp);
+      const victim = await signedUp(t, 'victim@example.test', 'Victim');
+      const browser = t.browser();
+      await ssoSignIn(browser, t, idp, 'acme', IMPOSTOR);
+      assert.doesNotMatch((await browser.get('/auth/link/acme/')).body, /Email me a link/);
+      const refused = await browser.post('/auth/link/acme/email/');
+      assert.equal(refused.statusCode, 400);
+      assert.match(refused.body, /not verified/);
+      assert.doesNotMatch((await victim.get('/dev/outbox/')).body, /auth\/link\/confirm/);
       await t.close();
     });
   });

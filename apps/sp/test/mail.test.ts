@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { createServer, type Socket } from 'node:net';
 import { describe, test } from 'node:test';
+import pino from 'pino';
+import { readConfig } from '../src/config.ts';
 import { createdOrganization, signedUp, startApp } from './support/app.ts';
 
 /** A minimal SMTP server on 127.0.0.1 (RFC 5321's happy path) that keeps what it receives. */
@@ -67,11 +69,46 @@ describe('email', () => {
     await createdOrganization(owner, 'acme');
     await owner.get('/settings/acme/members/');
     await owner.post('/settings/acme/members/invite/', { email: 'bob@acme.test', role: 'member' });
-    assert.equal(smtp.messages.length, 1);
-    assert.match(smtp.messages[0]!, /To: bob@acme\.test/);
-    assert.match(smtp.messages[0]!, /Subject: You are invited to join ACME/);
+    assert.equal(smtp.messages.length, 2);
+    assert.match(smtp.messages[0]!, /To: owner@acme\.test/);
+    assert.match(smtp.messages[0]!, /Subject: Verify your email address/);
+    assert.match(smtp.messages[1]!, /To: bob@acme\.test/);
+    assert.match(smtp.messages[1]!, /Subject: You are invited to join ACME/);
     assert.equal((await owner.get('/dev/outbox/')).statusCode, 404);
     await t.close();
     await smtp.close();
+  });
+
+  test('without SMTP the development outbox is off unless turned on: mail fails clearly, nothing is lost, the operator is told', async (c) => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(line) });
+    const t = await startApp('sqlite', { config: { devOutbox: readConfig({}).devOutbox }, logger });
+    c.after(() => t.close());
+    assert.equal(readConfig({}).devOutbox, false, 'off by default');
+    assert.equal(readConfig({ SP_DEV_OUTBOX: 'true' }).devOutbox, true);
+    // Sign-up stands; the page says the verification mail could not be sent.
+    const owner = await signedUp(t, 'owner@acme.test');
+    assert.match((await owner.get('/')).body, /cannot send email yet/);
+    assert.equal((await owner.get('/dev/outbox/')).statusCode, 404, 'no outbox');
+    // An invitation is made, and its link shown to copy.
+    await createdOrganization(owner, 'acme');
+    await owner.get('/settings/acme/members/');
+    const invited = await owner.post('/settings/acme/members/invite/', {
+      email: 'bob@acme.test',
+      role: 'member',
+    });
+    assert.equal(invited.statusCode, 303);
+    const members = (await owner.get('/settings/acme/members/')).body;
+    assert.match(members, /No email was sent/);
+    assert.match(members, /\/accept-invite\/[A-Za-z0-9_-]+\//);
+    // Resending the verification: a clear error with its code.
+    const resend = await owner.post('/auth/verify-email/');
+    assert.equal(resend.statusCode, 503);
+    assert.match(resend.body, /mail_unavailable/);
+    const logged = lines.map((l) => JSON.parse(l) as { msg: string; level: number });
+    assert.ok(
+      logged.some((l) => l.level >= 50 && /no SMTP server is configured/.test(l.msg)),
+      'an operator log line',
+    );
   });
 });

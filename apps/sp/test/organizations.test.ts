@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { DIALECTS } from '../../../test/support/databases.ts';
-import { createdOrganization, signedUp, startApp } from './support/app.ts';
+import { createdOrganization, signedUp, startApp, verifiedEmail } from './support/app.ts';
 import { location } from './support/browser.ts';
 
 for (const dialect of DIALECTS) {
@@ -61,7 +61,9 @@ for (const dialect of DIALECTS) {
       assert.equal(reused.statusCode, 404);
       assert.match(reused.body, /invitation_invalid/);
 
-      // The email went to the outbox, shown to its addressee only.
+      // The email went to the outbox, shown to its addressee only, once the address is verified.
+      assert.doesNotMatch((await bob.get('/dev/outbox/')).body, /You are invited/);
+      await verifiedEmail(bob);
       const outbox = await bob.get('/dev/outbox/');
       assert.match(outbox.body, /You are invited to join ACME/);
       assert.doesNotMatch((await eve.get('/dev/outbox/')).body, /You are invited/);

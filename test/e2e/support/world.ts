@@ -105,6 +105,8 @@ export async function startWorld(dialect: TestDialect): Promise<World> {
           DATABASE_URL: spDatabase,
           // The Directory's metadata URL is on 127.0.0.1: the local setup needs loopback allowed.
           SP_ALLOW_LOOPBACK_METADATA: 'true',
+          // No SMTP here: mail goes to the development outbox, as in the demo.
+          SP_DEV_OUTBOX: 'true',
           LOG_LEVEL: 'warn',
         },
       }),

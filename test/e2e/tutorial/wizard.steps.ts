@@ -9,14 +9,14 @@ import {
   seeHeading,
   signInAtDirectory,
 } from '../support/pages.ts';
-import { ADMIN, BSIMON, ORG, type Tutorial } from './tutorial.ts';
+import { ADMIN, BSIMON, type Tutorial } from './tutorial.ts';
 
 /**
  * The tutorial's other path, the Enterprise App Configuration Wizard, for a second organization
  * (globex), ending with B.Simon's sign-in.
  */
 export async function configurationWizard(t: Tutorial): Promise<void> {
-  const { world, admin, sp, urls } = t;
+  const { world, admin, sp } = t;
   const app2 = 'Sentry (Globex)';
   const globex = {
     identifier: sp('/saml/metadata/globex/'),
@@ -100,28 +100,8 @@ export async function configurationWizard(t: Tutorial): Promise<void> {
   await bsimon.getByRole('button', { name: 'Continue with Active Directory' }).click();
   await see(bsimon.getByRole('region', { name: `Sign in to Contoso to continue to ${app2}` }));
   await signInAtDirectory(bsimon, BSIMON.userName, t.bsimonPassword);
-  // She already has a Workspace account (made just in time for acme), and Globex's IdP is another
-  // trust: the account proves itself before this identity is linked. No password: by email.
-  await arriveAt(bsimon, sp('/auth/link/globex/'));
-  await seeHeading(bsimon, 'Link your sign-in to your account');
-  await bsimon.getByRole('button', { name: 'Email me a link' }).click();
-  await see(bsimon.getByRole('status').filter({ hasText: `We sent a one-time link to ${BSIMON.email}` }));
-  await world.screenshot(bsimon, '27-link-by-email');
-  // Her mailbox here is the Workspace's Dev outbox, which shows an account its own mail: she signs in
-  // through acme to read it.
-  await bsimon.goto(sp(`/auth/login/${ORG}/`));
-  await bsimon.getByRole('button', { name: 'Continue with Active Directory' }).click();
-  await arriveAt(bsimon, urls().signOnUrl);
-  await bsimon.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dev outbox' }).click();
-  const mail = bsimon.getByRole('row').filter({ hasText: 'Link your Globex sign-in' });
-  const confirmUrl =
-    /https?:\/\/\S+\/auth\/link\/confirm\/\S+\//.exec((await mail.textContent()) ?? '')?.[0] ?? '';
-  assert.ok(confirmUrl.startsWith(sp('/auth/link/confirm/')), 'the emailed link');
-  await bsimon.goto(confirmUrl);
-  await bsimon.getByRole('button', { name: 'Confirm and link' }).click();
-  await see(bsimon.getByRole('status').filter({ hasText: 'Your Globex sign-in is linked to your account.' }));
-  await bsimon.getByRole('link', { name: 'Sign in to Globex' }).click();
-  await bsimon.getByRole('button', { name: 'Continue with Active Directory' }).click();
+  // Her account in acme was made by acme's IdP for an address acme did not verify: it is acme's only,
+  // so Globex's sign-in makes her an account of Globex's own, with nothing to link.
   await arriveAt(bsimon, globex.signOnUrl);
   await seeHeading(bsimon, 'Globex');
   await see(bsimon.getByRole('banner').getByText(BSIMON.email));

@@ -7,6 +7,10 @@ export interface User {
   name: string;
   hasPassword: boolean;
   createdAt: string;
+  /** The Workspace itself verified `email` (a mailed link, or a domain the organization verified). */
+  emailVerified: boolean;
+  /** Null for a Workspace-wide account; else the one organization this account belongs to. */
+  scopeOrganizationId: string | null;
 }
 
 export interface UserWithSecrets extends User {
@@ -22,6 +26,8 @@ function toUser(row: UsersTable): UserWithSecrets {
     name: row.name,
     hasPassword: row.password_hash !== null,
     createdAt: row.created_at,
+    emailVerified: row.email_verified_at !== null,
+    scopeOrganizationId: row.scope_organization_id,
     passwordHash: row.password_hash,
     failedSignIns: row.failed_sign_ins,
     lockedUntil: row.locked_until,
@@ -35,13 +41,24 @@ function publicUser(user: UserWithSecrets): User {
     name: user.name,
     hasPassword: user.hasPassword,
     createdAt: user.createdAt,
+    emailVerified: user.emailVerified,
+    scopeOrganizationId: user.scopeOrganizationId,
   };
 }
 
-export async function insertUser(
-  db: Db,
-  user: { id: string; email: string; name: string; passwordHash: string | null; createdAt: string },
-): Promise<User> {
+export interface NewUser {
+  id: string;
+  email: string;
+  name: string;
+  passwordHash: string | null;
+  createdAt: string;
+  /** Default null: not verified. */
+  emailVerifiedAt?: string | null;
+  /** Default null: a Workspace-wide account. */
+  scopeOrganizationId?: string | null;
+}
+
+export async function insertUser(db: Db, user: NewUser): Promise<User> {
   await db
     .insertInto('users')
     .values({
@@ -52,6 +69,8 @@ export async function insertUser(
       failed_sign_ins: 0,
       locked_until: null,
       created_at: user.createdAt,
+      email_verified_at: user.emailVerifiedAt ?? null,
+      scope_organization_id: user.scopeOrganizationId ?? null,
     })
     .execute();
   return {
@@ -60,6 +79,8 @@ export async function insertUser(
     name: user.name,
     hasPassword: user.passwordHash !== null,
     createdAt: user.createdAt,
+    emailVerified: (user.emailVerifiedAt ?? null) !== null,
+    scopeOrganizationId: user.scopeOrganizationId ?? null,
   };
 }
 
@@ -90,15 +111,40 @@ export async function findUserWithLiveSsoSession(
   return row ? publicUser(toUser(row)) : null;
 }
 
+/**
+ * The Workspace-wide account that holds `email` (lower-cased), or null. Accounts scoped to an
+ * organization are never found by email: their address is an IdP's claim, which reserves nothing.
+ */
 export async function findUserByEmail(db: Db, email: string): Promise<User | null> {
-  const row = await db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
+  const row = await db
+    .selectFrom('users')
+    .selectAll()
+    .where('email', '=', email)
+    .where('scope_organization_id', 'is', null)
+    .executeTakeFirst();
   return row ? publicUser(toUser(row)) : null;
 }
 
-/** With the password hash and throttle state: for the sign-in check only. */
+/** With the password hash and throttle state: for the sign-in check only (Workspace-wide accounts). */
 export async function findUserForSignIn(db: Db, email: string): Promise<UserWithSecrets | null> {
-  const row = await db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
+  const row = await db
+    .selectFrom('users')
+    .selectAll()
+    .where('email', '=', email)
+    .where('scope_organization_id', 'is', null)
+    .executeTakeFirst();
   return row ? toUser(row) : null;
+}
+
+/** Records that the Workspace verified the account's current address. */
+export async function markEmailVerified(db: Db, id: string, email: string, at: string): Promise<boolean> {
+  const result = await db
+    .updateTable('users')
+    .set({ email_verified_at: at })
+    .where('id', '=', id)
+    .where('email', '=', email)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }
 
 export async function findUserSecretsById(db: Db, id: string): Promise<UserWithSecrets | null> {

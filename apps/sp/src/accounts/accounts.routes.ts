@@ -8,6 +8,7 @@ import { seeOther, sendPage } from '../web/page.ts';
 import { safeNextPath } from '../web/safe-path.ts';
 import { signInBody, signUpBody, singleLogoutBody } from './accounts.pages.ts';
 import { checkPassword, createAccount } from './accounts.service.ts';
+import { mailVerification } from './email-verification.routes.ts';
 
 type Handler = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 
@@ -76,6 +77,7 @@ export function signUp(ctx: Context): Handler {
     try {
       const user = await createAccount(ctx.db, ctx.clock, { ...values, password });
       signInSession(await getSession(request), user.id);
+      await mailVerification(request, ctx, user);
       return seeOther(reply, next ?? '/');
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;

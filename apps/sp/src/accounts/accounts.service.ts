@@ -24,6 +24,8 @@ export interface NewAccount {
   name: string;
   /** Null: an account made just in time by SSO, which has no password. */
   password: string | null;
+  /** The operator vouches for the address (seeding); a person signing up must verify it by mail. */
+  emailVerified?: boolean;
 }
 
 /**
@@ -46,7 +48,15 @@ export async function createAccount(db: Db, clock: Clock, input: NewAccount): Pr
   if (Object.keys(errors).length > 0) throw new ValidationError(errors);
   const passwordHash = input.password === null ? null : await hashPassword(input.password);
   try {
-    return await insertUser(db, { id: randomUUID(), email, name, passwordHash, createdAt: nowIso(clock) });
+    const createdAt = nowIso(clock);
+    return await insertUser(db, {
+      id: randomUUID(),
+      email,
+      name,
+      passwordHash,
+      createdAt,
+      emailVerifiedAt: input.emailVerified ? createdAt : null,
+    });
   } catch (error) {
     if (isUniqueViolation(error)) {
       throw new ValidationError({ email: 'An account with this email already exists. Sign in instead.' });
@@ -112,5 +122,6 @@ export async function verifyAccountPassword(
     return null;
   }
   if (user.failedSignIns > 0) await clearSignInFailures(db, user.id);
-  return { id: user.id, email: user.email, name: user.name, hasPassword: true, createdAt: user.createdAt };
+  const { passwordHash: _hash, failedSignIns: _failures, lockedUntil: _lock, ...account } = user;
+  return account;
 }

@@ -19,7 +19,10 @@ export type AuditAction =
   | 'sso.disabled'
   | 'sso.certificates-changed'
   | 'sso.sha1-allowed'
-  | 'sso.sha1-disallowed';
+  | 'sso.sha1-disallowed'
+  | 'domain.added'
+  | 'domain.verified'
+  | 'domain.removed';
 
 export interface AuditEntry {
   id: string;

@@ -21,6 +21,9 @@ const LABEL: Record<AuditAction, string> = {
   'sso.certificates-changed': 'IdP certificates changed',
   'sso.sha1-allowed': 'SHA-1 signatures allowed (insecure)',
   'sso.sha1-disallowed': 'SHA-1 signatures refused again',
+  'domain.added': 'Domain added',
+  'domain.verified': 'Domain verified',
+  'domain.removed': 'Domain removed',
 };
 
 function describeDetail(detail: Record<string, unknown>): string {

@@ -1,5 +1,7 @@
 import { configChangesMigration, rateLimitsMigration, sessionsMigration } from '@federa/kit';
 import type { Kysely, Migration } from 'kysely';
+import { scopedAccountsMigration } from '../accounts/scoped-accounts.migration.ts';
+import { verifiedDomainsMigration } from '../domains/domains.migration.ts';
 import { sloResponseUrlMigration } from '../idp-metadata/slo-response-url.migration.ts';
 import { membersByJoinDateMigration } from '../organizations/members-index.migration.ts';
 import { allowSha1Migration } from '../providers/allow-sha1.migration.ts';
@@ -234,6 +236,8 @@ export const migrations: Record<string, Migration> = {
   // one's provider with its signing certificates and attribute mapping (columns of auth_providers).
   '0004-config-changes': configChangesMigration(CONFIG_TABLES),
   '0005-pending-session': pendingSessionMigration,
+  '0006-scoped-accounts': scopedAccountsMigration,
+  '0006-verified-domains': verifiedDomainsMigration,
   '0007-allow-sha1': allowSha1Migration,
   '0008-slo-response-url': sloResponseUrlMigration,
 };

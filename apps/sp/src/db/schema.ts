@@ -12,6 +12,36 @@ export interface UsersTable {
   failed_sign_ins: number;
   locked_until: string | null;
   created_at: string;
+  /** When the Workspace itself verified the address (a mailed link, or a domain the organization verified). */
+  email_verified_at: string | null;
+  /**
+   * Null: a Workspace-wide account, whose email is unique. Else the one organization whose IdP made this
+   * account for an address it had not proven: it reserves no address and is never the target of a link.
+   */
+  scope_organization_id: string | null;
+}
+
+export interface EmailVerificationsTable {
+  id: string;
+  user_id: string;
+  email: string;
+  token_hash: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export interface OrganizationDomainsTable {
+  id: string;
+  organization_id: string;
+  /** Lower-case ASCII (punycode), no trailing dot. */
+  domain: string;
+  /** The value of the TXT record that proves the organization runs the domain. */
+  token: string;
+  created_at: string;
+  verified_at: string | null;
+  checked_at: string | null;
+  check_error: string | null;
 }
 
 export interface OrganizationsTable {
@@ -179,6 +209,8 @@ export interface OutboxTable {
   subject: string;
   body: string;
   created_at: string;
+  /** Set on the message that verifies this account's address (shown to it before it is verified). */
+  verifies_user_id: string | null;
 }
 
 export interface SessionsTable {
@@ -189,6 +221,8 @@ export interface SessionsTable {
 
 export interface Schema {
   users: UsersTable;
+  email_verifications: EmailVerificationsTable;
+  organization_domains: OrganizationDomainsTable;
   organizations: OrganizationsTable;
   memberships: MembershipsTable;
   invitations: InvitationsTable;

@@ -4,8 +4,12 @@ import { recordAudit } from '../audit/audit.repository.ts';
 import { nowIso } from '../context.ts';
 import type { Db } from '../db/db.ts';
 import { SpError } from '../errors.ts';
-import { findMembership, insertMembership } from '../organizations/organizations.repository.ts';
-import { findProviderById } from '../providers/providers.repository.ts';
+import {
+  findMembership,
+  findOrganizationById,
+  insertMembership,
+} from '../organizations/organizations.repository.ts';
+import { findProviderById, type Provider } from '../providers/providers.repository.ts';
 import { createSsoSession } from '../sso/sso-sessions.repository.ts';
 import {
   completePendingLink,
@@ -14,68 +18,52 @@ import {
   insertIdentity,
   type PendingLink,
 } from './identities.repository.ts';
+import { createProvisionedAccount } from './provisioning.service.ts';
+
+/** How a pending identity ends: linked to the account that proved itself, or given an account of its own. */
+export type LinkOutcome = { via: 'password' | 'emailed link' } | { via: 'separate account' };
 
 /**
- * Links a pending identity to the account that has just proved itself (by its password, or by the
- * link emailed to it). Single use; returns the SSO session made for a password proof (the person is in
- * this browser), or null for an emailed link (whoever opens the mail signs in afresh).
+ * Ends a pending link, once, in the browser that signed in through the IdP: links the identity to the
+ * account that has just proved itself (by its password, or by the link mailed to its verified address),
+ * or makes the person an account scoped to the organization instead. Returns the account signed in and
+ * the SSO session made for it (null when the IdP's session has already ended).
  */
 export async function completeLink(
   db: Db,
   clock: Clock,
   link: PendingLink,
-  via: 'password' | 'emailed link',
-): Promise<{ ssoSessionId: string | null }> {
+  outcome: LinkOutcome,
+): Promise<{ userId: string; ssoSessionId: string | null }> {
   return db.transaction().execute(async (trx) => {
     const now = nowIso(clock);
     if (!(await completePendingLink(trx, link.id, now))) {
       throw new SpError('link_invalid', 404, 'This link request was already used.');
     }
     const provider = await findProviderById(trx, link.providerId);
-    if (!provider)
+    const organization = await findOrganizationById(trx, link.organizationId);
+    if (!provider || !organization)
       throw new SpError('link_invalid', 404, 'This organization no longer uses this identity provider.');
-    if (
-      (await findIdentity(trx, provider.id, link.idpUserId)) ||
-      (await findIdentityOfUser(trx, provider.id, link.userId))
-    ) {
-      throw new SpError(
-        'link_invalid',
-        409,
-        'This identity, or this account, is already linked for this organization.',
-      );
+    if (await findIdentity(trx, provider.id, link.idpUserId)) {
+      throw new SpError('link_invalid', 409, 'This identity is already linked for this organization.');
     }
-    await insertIdentity(trx, {
-      id: randomUUID(),
-      providerId: provider.id,
-      idpUserId: link.idpUserId,
-      userId: link.userId,
-      email: link.email,
-      at: now,
-    });
-    await recordAudit(trx, clock, {
-      organizationId: link.organizationId,
-      actorUserId: link.userId,
-      action: 'identity.linked',
-      detail: { idpUserId: link.idpUserId, email: link.email, via },
-    });
-    if (!(await findMembership(trx, link.organizationId, link.userId))) {
-      await insertMembership(trx, {
-        id: randomUUID(),
-        organizationId: link.organizationId,
-        userId: link.userId,
-        role: provider.defaultRole,
-        createdAt: now,
+    let userId: string;
+    if (outcome.via === 'separate account') {
+      userId = await createProvisionedAccount(trx, clock, {
+        organization,
+        provider,
+        idpUserId: link.idpUserId,
+        email: link.email,
+        name: link.name,
+        scoped: true,
       });
-      await recordAudit(trx, clock, {
-        organizationId: link.organizationId,
-        actorUserId: null,
-        action: 'member.added-by-jit',
-        detail: { email: link.email, role: provider.defaultRole },
-      });
+    } else {
+      userId = link.userId;
+      await linkToAccount(trx, clock, provider, link, outcome.via, now);
     }
-    if (via !== 'password' || link.sessionExpiresAt <= now) return { ssoSessionId: null };
+    if (link.sessionExpiresAt <= now) return { userId, ssoSessionId: null };
     const ssoSessionId = await createSsoSession(trx, {
-      userId: link.userId,
+      userId,
       organizationId: link.organizationId,
       providerId: provider.id,
       nameId: link.nameId,
@@ -84,6 +72,51 @@ export async function completeLink(
       createdAt: now,
       expiresAt: link.sessionExpiresAt,
     });
-    return { ssoSessionId };
+    return { userId, ssoSessionId };
+  });
+}
+
+async function linkToAccount(
+  trx: Db,
+  clock: Clock,
+  provider: Provider,
+  link: PendingLink,
+  via: 'password' | 'emailed link',
+  now: string,
+): Promise<void> {
+  if (await findIdentityOfUser(trx, provider.id, link.userId)) {
+    throw new SpError(
+      'link_invalid',
+      409,
+      'This account is already linked to another identity of this organization’s identity provider.',
+    );
+  }
+  await insertIdentity(trx, {
+    id: randomUUID(),
+    providerId: provider.id,
+    idpUserId: link.idpUserId,
+    userId: link.userId,
+    email: link.email,
+    at: now,
+  });
+  await recordAudit(trx, clock, {
+    organizationId: link.organizationId,
+    actorUserId: link.userId,
+    action: 'identity.linked',
+    detail: { idpUserId: link.idpUserId, email: link.email, via },
+  });
+  if (await findMembership(trx, link.organizationId, link.userId)) return;
+  await insertMembership(trx, {
+    id: randomUUID(),
+    organizationId: link.organizationId,
+    userId: link.userId,
+    role: provider.defaultRole,
+    createdAt: now,
+  });
+  await recordAudit(trx, clock, {
+    organizationId: link.organizationId,
+    actorUserId: null,
+    action: 'member.added-by-jit',
+    detail: { email: link.email, role: provider.defaultRole },
   });
 }

@@ -4,6 +4,8 @@ import { findUserByEmail, insertUser } from '../accounts/accounts.repository.ts'
 import { recordAudit } from '../audit/audit.repository.ts';
 import { addSeconds, nowIso } from '../context.ts';
 import type { Db } from '../db/db.ts';
+import { emailDomain } from '../domains/domain-name.ts';
+import { organizationVerified } from '../domains/domains.service.ts';
 import {
   findMembership,
   insertMembership,
@@ -18,10 +20,15 @@ import {
   touchIdentity,
 } from './identities.repository.ts';
 
-// Just-in-time provisioning and linking (security baseline 9). Identities are keyed by (the
-// organization's provider, the IdP user id), never by email: an IdP asserting an email proves nothing
-// about the Workspace account that has that email, so such an account must prove itself (its password,
-// or a link emailed to it) before the identity is linked to it.
+// Just-in-time provisioning and linking (security baselines 9 and 11). Identities are keyed by (the
+// organization's provider, the IdP user id), never by email. An organization's IdP is trusted for that
+// organization only: the email it asserts is a claim, not proof. So:
+// - a domain the organization verified (DNS) is the organization's to speak for: a sign-in there
+//   creates a Workspace-wide account with a verified address, or links to the one that verified it;
+// - any other address gets an account scoped to the organization, which reserves the address nowhere
+//   (the real owner can still register it) and is never the target of a link from elsewhere;
+// - an existing Workspace-wide account with the address must prove itself first (its password, or a
+//   link mailed to an address the Workspace verified, confirmed in this browser).
 
 export type Resolution =
   /** A known identity, the setup admin, or a person created just now. */
@@ -110,7 +117,28 @@ export async function resolveIdentity(
     });
     return { kind: 'user', userId: input.setupUserId, created: false };
   }
+  const vouched = await organizationVerified(trx, organization.id, emailDomain(mapped.email));
   const existing = await findUserByEmail(trx, mapped.email);
+  if (existing && vouched && existing.emailVerified) {
+    // The organization runs the address's domain, and the account proved it holds the address: both
+    // speak for the same mailbox.
+    await insertIdentity(trx, {
+      id: randomUUID(),
+      providerId: provider.id,
+      idpUserId: mapped.idpUserId,
+      userId: existing.id,
+      email: mapped.email,
+      at: now,
+    });
+    await recordAudit(trx, clock, {
+      organizationId: organization.id,
+      actorUserId: null,
+      action: 'identity.linked',
+      detail: { idpUserId: mapped.idpUserId, email: mapped.email, via: 'verified domain' },
+    });
+    await ensureMember(trx, clock, organization, provider, existing.id, mapped.email);
+    return { kind: 'user', userId: existing.id, created: false };
+  }
   if (existing) {
     const pendingLinkId = randomUUID();
     await insertPendingLink(trx, {
@@ -127,21 +155,51 @@ export async function resolveIdentity(
     });
     return { kind: 'link-required', pendingLinkId };
   }
-  const user = await insertUser(trx, {
-    id: randomUUID(),
+  const userId = await createProvisionedAccount(trx, clock, {
+    organization,
+    provider,
+    idpUserId: mapped.idpUserId,
     email: mapped.email,
     name: mapped.name,
+    scoped: !vouched,
+  });
+  return { kind: 'user', userId, created: true };
+}
+
+/**
+ * A new account for an identity, linked and made a member: Workspace-wide with a verified address when
+ * the organization verified the address's domain, else scoped to the organization.
+ */
+export async function createProvisionedAccount(
+  trx: Db,
+  clock: Clock,
+  input: {
+    organization: Organization;
+    provider: Provider;
+    idpUserId: string;
+    email: string;
+    name: string;
+    scoped: boolean;
+  },
+): Promise<string> {
+  const now = nowIso(clock);
+  const user = await insertUser(trx, {
+    id: randomUUID(),
+    email: input.email,
+    name: input.name,
     passwordHash: null,
     createdAt: now,
+    emailVerifiedAt: input.scoped ? null : now,
+    scopeOrganizationId: input.scoped ? input.organization.id : null,
   });
   await insertIdentity(trx, {
     id: randomUUID(),
-    providerId: provider.id,
-    idpUserId: mapped.idpUserId,
+    providerId: input.provider.id,
+    idpUserId: input.idpUserId,
     userId: user.id,
-    email: mapped.email,
+    email: input.email,
     at: now,
   });
-  await ensureMember(trx, clock, organization, provider, user.id, mapped.email);
-  return { kind: 'user', userId: user.id, created: true };
+  await ensureMember(trx, clock, input.organization, input.provider, user.id, input.email);
+  return user.id;
 }

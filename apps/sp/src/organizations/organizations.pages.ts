@@ -6,7 +6,10 @@ import { canGrant, ROLE_INFO, ROLES, type Role } from './roles.ts';
 
 const date = (iso: string) => iso.slice(0, 10);
 
-export function organizationsListBody(orgs: Array<Organization & { role: Role }>): SafeHtml {
+export function organizationsListBody(
+  orgs: Array<Organization & { role: Role }>,
+  user: { scopeOrganizationId: string | null },
+): SafeHtml {
   return html`${card(
     'Your organizations',
     table(
@@ -18,7 +21,10 @@ export function organizationsListBody(orgs: Array<Organization & { role: Role }>
       ]),
       'You are not a member of any organization yet.',
     ),
-    html`<a class="button" href="/organizations/new/">Create organization</a>`,
+    // An account an organization's IdP made is that organization's only.
+    user.scopeOrganizationId
+      ? null
+      : html`<a class="button" href="/organizations/new/">Create organization</a>`,
   )}`;
 }
 

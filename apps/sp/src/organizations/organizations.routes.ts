@@ -1,5 +1,6 @@
 import { card, csrfToken, getSession, html } from '@federa/kit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { verifyEmailNotice } from '../accounts/email-verification.routes.ts';
 import type { Context } from '../context.ts';
 import { forbidden } from '../errors.ts';
 import { PROVIDER_LABEL } from '../providers/providers.repository.ts';
@@ -24,6 +25,7 @@ import {
   inviteMember,
   listPendingInvitations,
   removeMember,
+  scopedAccountError,
 } from './organizations.service.ts';
 import { can } from './roles.ts';
 
@@ -38,14 +40,16 @@ export function home(ctx: Context): Handler {
     return sendPage(request, reply, ctx, {
       title: 'Organizations',
       active: 'organizations',
-      body: organizationsListBody(orgs),
+      body: html`${verifyEmailNotice(user, await csrfToken(request))}${organizationsListBody(orgs, user)}`,
     });
   };
 }
 
 export function newOrganizationPage(ctx: Context): Handler {
   return async (request, reply) => {
-    if (!(await requireUser(request, reply, ctx))) return reply;
+    const user = await requireUser(request, reply, ctx);
+    if (!user) return reply;
+    if (user.scopeOrganizationId) throw scopedAccountError('create an organization');
     return sendPage(request, reply, ctx, {
       title: 'Create organization',
       breadcrumbs: [{ href: '/', label: 'Organizations' }, { label: 'New' }],
@@ -62,6 +66,7 @@ export function createOrganizationRoute(ctx: Context): Handler {
   return async (request, reply) => {
     const user = await requireUser(request, reply, ctx);
     if (!user) return reply;
+    if (user.scopeOrganizationId) throw scopedAccountError('create an organization');
     const values = { name: text(request.body, 'name'), slug: text(request.body, 'slug') };
     try {
       const org = await createOrganization(ctx.db, ctx.clock, { ...values, ownerUserId: user.id });
@@ -155,13 +160,21 @@ export function invite(ctx: Context): Handler {
     if (!access) return reply;
     const values = { email: text(request.body, 'email'), role: text(request.body, 'role') };
     try {
-      const { url } = await inviteMember(ctx.db, ctx.clock, ctx.mailer, ctx.config.baseUrl, {
+      const { url, mailed } = await inviteMember(ctx.db, ctx.clock, ctx.mailer, ctx.config.baseUrl, {
         organizationId: access.organization.id,
         actorUserId: access.user.id,
         actorRole: access.role,
         ...values,
       });
-      (await getSession(request)).set('inviteUrl', url);
+      const session = await getSession(request);
+      session.set('inviteUrl', url);
+      if (!mailed) {
+        setFlash(
+          session,
+          'info',
+          'No email was sent: this Workspace has no email server. Copy the invitation link below and send it yourself.',
+        );
+      }
       return seeOther(reply, `/settings/${org}/members/`);
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
@@ -243,7 +256,7 @@ export function acceptInvite(ctx: Context): Handler {
     const { token } = request.params as { token: string };
     const user = await requireUser(request, reply, ctx);
     if (!user) return reply;
-    const org = await acceptInvitation(ctx.db, ctx.clock, token, user.id);
+    const org = await acceptInvitation(ctx.db, ctx.clock, token, user);
     setFlash(await getSession(request), 'success', `You joined ${org.name}.`);
     return seeOther(reply, `/organizations/${org.slug}/`);
   };

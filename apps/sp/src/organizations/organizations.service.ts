@@ -21,6 +21,17 @@ import { slugify, slugProblem } from './slug.ts';
 
 const INVITATION_DAYS = 7;
 
+/**
+ * What an account made by an organization's IdP for an address it had not proven may not do: it is
+ * that organization's only (security baseline 11).
+ */
+export const scopedAccountError = (what: string): SpError =>
+  new SpError(
+    'account_scoped',
+    403,
+    `You are signed in with an account that your organization’s identity provider made for that organization only. To ${what}, sign out and create a Federa Workspace account with your email address (or sign in to the one you have).`,
+  );
+
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('base64url');
 export const newToken = (): string => randomBytes(32).toString('base64url');
 
@@ -168,7 +179,7 @@ export async function inviteMember(
   mailer: Mailer,
   baseUrl: string,
   input: { organizationId: string; actorUserId: string; actorRole: Role; email: string; role: string },
-): Promise<{ invitation: Invitation; url: string }> {
+): Promise<{ invitation: Invitation; url: string; mailed: boolean }> {
   const email = normalizeEmail(input.email);
   const errors: Record<string, string> = {};
   if (!isEmail(email)) errors.email = 'Enter an email address, like name@example.com.';
@@ -211,12 +222,18 @@ export async function inviteMember(
     });
   });
   const url = `${baseUrl}/accept-invite/${token}/`;
-  await mailer.send({
-    to: email,
-    subject: `You are invited to join ${org.name} on Federa Workspace`,
-    text: `You have been invited to join the organization ${org.name} as ${invitation.role}.\n\nOpen this link to accept (valid for ${INVITATION_DAYS} days):\n${url}\n`,
-  });
-  return { invitation, url };
+  try {
+    await mailer.send({
+      to: email,
+      subject: `You are invited to join ${org.name} on Federa Workspace`,
+      text: `You have been invited to join the organization ${org.name} as ${invitation.role}.\n\nOpen this link to accept (valid for ${INVITATION_DAYS} days):\n${url}\n`,
+    });
+  } catch (error) {
+    // The invitation stands: the inviter is shown its link to pass on.
+    if (!(error instanceof SpError) || error.code !== 'mail_unavailable') throw error;
+    return { invitation, url, mailed: false };
+  }
+  return { invitation, url, mailed: true };
 }
 
 export async function listPendingInvitations(
@@ -274,8 +291,9 @@ export async function acceptInvitation(
   db: Db,
   clock: Clock,
   token: string,
-  userId: string,
+  user: { id: string; scopeOrganizationId: string | null },
 ): Promise<Organization> {
+  const userId = user.id;
   return db.transaction().execute(async (trx) => {
     const invitation = await findOpenInvitation(trx, clock, token);
     if (!invitation) {
@@ -284,6 +302,9 @@ export async function acceptInvitation(
         404,
         'This invitation link is not valid any more: it was used, withdrawn or has expired. Ask for a new one.',
       );
+    }
+    if (user.scopeOrganizationId && user.scopeOrganizationId !== invitation.organizationId) {
+      throw scopedAccountError(`join ${invitation.organization.name}`);
     }
     const used = await trx
       .updateTable('invitations')

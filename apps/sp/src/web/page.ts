@@ -29,6 +29,7 @@ function orgNav(org: Organization, role: Role, active: string | undefined) {
   ];
   if (can(role, 'auth:write')) {
     items.push({ key: 'auth', href: `/settings/${org.slug}/auth/`, label: 'Auth' });
+    items.push({ key: 'domains', href: `/settings/${org.slug}/domains/`, label: 'Verified domains' });
     items.push({
       key: 'attempts',
       href: `/settings/${org.slug}/auth/attempts/`,

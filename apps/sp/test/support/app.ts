@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connectDatabase, createLogger, migrateToLatest } from '@federa/kit';
+import { connectDatabase, createLogger, type Logger, migrateToLatest } from '@federa/kit';
 import type { Clock } from '@federa/saml';
 import type { FastifyInstance } from 'fastify';
 import type { KyselyPlugin } from 'kysely';
@@ -50,7 +50,14 @@ export async function sharedDatabaseUrl(dialect: TestDialect): Promise<string> {
  */
 export async function startApp(
   dialect: TestDialect,
-  options: { url?: string; config?: Partial<Config>; clock?: TestClock; plugin?: KyselyPlugin } = {},
+  options: {
+    url?: string;
+    config?: Partial<Config>;
+    clock?: TestClock;
+    plugin?: KyselyPlugin;
+    /** Default: silent (TEST_LOG_LEVEL to see it). */
+    logger?: Logger;
+  } = {},
 ): Promise<TestApp> {
   const url = options.url ?? (await freshDatabaseUrl(dialect));
   const connected = connectDatabase<Schema>(url);
@@ -61,7 +68,7 @@ export async function startApp(
     database,
     config: testConfig({ baseUrl: BASE, ...options.config }),
     clock,
-    logger: createLogger('sp-test', process.env.TEST_LOG_LEVEL ?? 'silent'),
+    logger: options.logger ?? createLogger('sp-test', process.env.TEST_LOG_LEVEL ?? 'silent'),
   });
   return {
     app,
@@ -98,4 +105,13 @@ export async function createdOrganization(
   const response = await browser.post('/organizations/new/', { name, slug });
   if (response.statusCode !== 303)
     throw new Error(`create org failed: ${response.statusCode} ${response.body.slice(0, 500)}`);
+}
+
+/** Verifies the browser's account's address through the link mailed to it (read in the dev outbox). */
+export async function verifiedEmail(browser: Browser): Promise<void> {
+  const outbox = (await browser.get('/dev/outbox/')).body;
+  const url = /http:\/\/localhost:5000(\/auth\/verify-email\/[A-Za-z0-9_-]+\/)/.exec(outbox)?.[1];
+  if (!url) throw new Error('no verification mail in the outbox');
+  const verified = await browser.get(url);
+  if (verified.statusCode !== 200) throw new Error(`verification failed: ${verified.statusCode}`);
 }
