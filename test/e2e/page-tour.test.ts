@@ -417,6 +417,24 @@ describe('every page of both services, opened in Chromium', { timeout: 300_000 }
           if (!next.inMain || !next.control)
             fail(`after the skip link, Tab focuses <${next.tag}> outside main`);
         }
+        // On a phone (issue 11): at 390 px the page body does not scroll sideways (tables scroll in
+        // their card, long values wrap) and the main content keeps the width of the screen.
+        await page.setViewportSize({ width: 390, height: 844 });
+        const phone = await page.evaluate(() => ({
+          scrollWidth: document.documentElement.scrollWidth,
+          width: globalThis.innerWidth,
+          main: document.querySelector('main#main')?.getBoundingClientRect().width ?? 0,
+          wide: [...document.querySelectorAll('body *')]
+            .filter(
+              (e) => e.getBoundingClientRect().right > globalThis.innerWidth && !e.closest('.table-scroll'),
+            )
+            .map((e) => `<${e.tagName.toLowerCase()} class="${e.className}">`)
+            .slice(0, 1),
+        }));
+        if (phone.scrollWidth > phone.width)
+          fail(`at 390 px the page is ${phone.scrollWidth} px wide (${phone.wide.join('')})`);
+        if (phone.main < 300) fail(`at 390 px the main content is ${Math.round(phone.main)} px wide`);
+        await page.setViewportSize({ width: 1280, height: 800 });
         for (const problem of seen) fail(problem);
         counts[stop.app]++;
       } catch (error) {

@@ -20,8 +20,9 @@ export interface PageOptions {
 
 /**
  * The one page layout both services share: top bar with the service's own name and colour (so a
- * person always knows which side they are on), left navigation, breadcrumbs, then the page. Needs
- * nothing from outside the machine: one stylesheet and one small script, both served by the app.
+ * person always knows which side they are on), left navigation (folded behind "Menu" on a phone),
+ * breadcrumbs, then the page. Needs nothing from outside the machine: one stylesheet and one small
+ * script, both served by the app.
  */
 export function renderPage(options: PageOptions): string {
   const { brand, title, nav, breadcrumbs, user, flash } = options;
@@ -48,10 +49,12 @@ export function renderPage(options: PageOptions): string {
 <div class="shell">
   ${
     nav && nav.length > 0
-      ? html`<nav class="sidenav" aria-label="Main"><ul>${nav.map(
+      ? // A <details> so that on a phone the navigation folds away behind "Menu" without client
+        // JavaScript; wider screens show it open beside the page whatever its state (federa.css).
+        html`<details class="sidenav"><summary>Menu</summary><nav aria-label="Main"><ul>${nav.map(
           (item) =>
             html`<li><a href="${item.href}"${item.active ? html` aria-current="page"` : null}>${item.label}</a></li>`,
-        )}</ul></nav>`
+        )}</ul></nav></details>`
       : null
   }
   <main id="main">
