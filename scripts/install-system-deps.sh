@@ -22,6 +22,9 @@ packages() {
   need python3-lxml python lxml.etree                # libxml2's c14n, a reference for ours
   need postgresql exe '/usr/lib/postgresql/*/bin/initdb' '/usr/lib/postgresql/*/bin/postgres'
   need chromium exe /usr/bin/chromium                # the end-to-end tests' browser
+  need apache2 exe /usr/sbin/apache2                 # the web server the SAML modules below run in
+  need libapache2-mod-auth-mellon exe /usr/sbin/mellon_create_metadata  # mod_auth_mellon, an SP peer
+  need libapache2-mod-shib exe /usr/sbin/shibd       # Shibboleth SP 3 (mod_shib and shibd), an SP peer
 }
 
 root=${FEDERA_SYSTEM_ROOT:-}
@@ -90,6 +93,15 @@ if ! command -v apt-get >/dev/null; then
 fi
 
 echo "system packages: installing ${missing[*]}, which the tests use as real peers (apt-get update, then apt-get install)"
+# Packages such as apache2 and postgresql start a system service on every interface when installed;
+# the tests start their own on loopback, so while installing, invoke-rc.d is told not to (Debian's
+# policy-rc.d: exit 101 = action forbidden), unless the machine already has a policy of its own.
+policy=/usr/sbin/policy-rc.d
+if [ -z "$root" ] && [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' | "${as_root[@]}" tee "$policy" >/dev/null
+  "${as_root[@]}" chmod 755 "$policy"
+  trap '"${as_root[@]}" rm -f "$policy"' EXIT
+fi
 "${as_root[@]}" apt-get update
 "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
 
