@@ -1,8 +1,18 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { connectDatabase, migrateToLatest } from '@federa/kit';
 import { DIALECTS } from '../../../test/support/databases.ts';
 import { startTestDns, type TestDns } from '../../../test/support/dns.ts';
-import { PASSWORD, signedUp, startApp, type TestApp, verifiedEmail } from './support/app.ts';
+import { migrations } from '../src/db/migrations.ts';
+import type { Schema } from '../src/db/schema.ts';
+import {
+  PASSWORD,
+  sharedDatabaseUrl,
+  signedUp,
+  startApp,
+  type TestApp,
+  verifiedEmail,
+} from './support/app.ts';
 import { type Browser, location } from './support/browser.ts';
 import { TestIdp, type TestUser } from './support/idp.ts';
 import { ssoOrganization, ssoSignIn } from './support/sso.ts';
@@ -348,5 +358,96 @@ for (const dialect of DIALECTS) {
       const [scoped] = await accountsWithEmail(w.t, 'newhire@cоntoso.com');
       assert.equal(scoped?.scope_organization_id, await orgId(w.t, 'acme'));
     });
+  });
+}
+
+for (const dialect of DIALECTS) {
+  test(`migration 0006 makes the accounts JIT made before it accounts of their organization, and only those, on ${dialect}`, async (c) => {
+    const url = await sharedDatabaseUrl(dialect);
+    const connected = connectDatabase<Schema>(url);
+    c.after(() => connected.close());
+    const db = connected.db;
+    const before = Object.fromEntries(Object.entries(migrations).filter(([name]) => name < '0006'));
+    await migrateToLatest(db as never, before);
+    const at = new Date().toISOString();
+    const user = (id: string, email: string, passwordHash: string | null) =>
+      db
+        .insertInto('users')
+        .values({
+          id,
+          email,
+          name: id,
+          password_hash: passwordHash,
+          failed_sign_ins: 0,
+          locked_until: null,
+          created_at: at,
+        } as never)
+        .execute();
+    await db
+      .insertInto('organizations')
+      .values({ id: 'org', slug: 'acme', name: 'Acme', created_at: at })
+      .execute();
+    await db
+      .insertInto('auth_providers')
+      .values({
+        id: 'prov',
+        organization_id: 'org',
+        kind: 'saml2',
+        status: 'active',
+        idp_entity_id: 'e',
+        sso_url: 'https://i/',
+        sso_binding: 'redirect',
+        slo_url: null,
+        slo_binding: null,
+        signing_certificates: '[]',
+        metadata_source: 'xml',
+        metadata_url: null,
+        metadata_fetched_at: null,
+        metadata_error: null,
+        attribute_mapping: '{}',
+        require_sso: 0,
+        default_role: 'member',
+        allow_idp_initiated: 1,
+        session_hours: 24,
+        single_logout: 0,
+        created_at: at,
+        updated_at: at,
+        activated_at: at,
+      } as never)
+      .execute();
+    await user('jit', 'jit@contoso.com', null);
+    await user('owner', 'owner@acme.test', 'hash');
+    for (const [id, userId] of [
+      ['i1', 'jit'],
+      ['i2', 'owner'],
+    ] as const) {
+      await db
+        .insertInto('identities')
+        .values({
+          id,
+          provider_id: 'prov',
+          idp_user_id: id,
+          user_id: userId,
+          email: 'x',
+          created_at: at,
+          last_seen_at: at,
+        })
+        .execute();
+      await db
+        .insertInto('memberships')
+        .values({ id: `m-${id}`, organization_id: 'org', user_id: userId, role: 'member', created_at: at })
+        .execute();
+    }
+    await migrateToLatest(db as never, migrations);
+    const rows = await db.selectFrom('users').select(['id', 'scope_organization_id']).orderBy('id').execute();
+    assert.deepEqual(
+      rows.map((r) => ({ id: r.id, scope_organization_id: r.scope_organization_id })),
+      [
+        { id: 'jit', scope_organization_id: 'org' },
+        { id: 'owner', scope_organization_id: null },
+      ],
+    );
+    // The address is free again: the real owner can have it.
+    await user('real', 'jit@contoso.com', 'hash');
   });
 }

@@ -51,6 +51,20 @@ export const scopedAccountsMigration: Migration = {
       .execute();
 
     await db.schema.alterTable('outbox').addColumn('verifies_user_id', 'text').execute();
+
+    // Accounts just-in-time provisioning made before this migration (no password; one identity, one
+    // membership) were Workspace-wide on an IdP's word: they become accounts of that organization, as
+    // they would be made now, so that an earlier squat no longer holds the address.
+    await sql`UPDATE users SET scope_organization_id = (
+        SELECT p.organization_id FROM identities i JOIN auth_providers p ON p.id = i.provider_id
+        WHERE i.user_id = users.id)
+      WHERE password_hash IS NULL
+        AND (SELECT COUNT(*) FROM identities i WHERE i.user_id = users.id) = 1
+        AND (SELECT COUNT(*) FROM memberships m WHERE m.user_id = users.id) = 1
+        AND (SELECT p.organization_id FROM identities i JOIN auth_providers p ON p.id = i.provider_id
+          WHERE i.user_id = users.id) = (SELECT m.organization_id FROM memberships m WHERE m.user_id = users.id)`.execute(
+      db,
+    );
   },
 };
 
