@@ -15,6 +15,7 @@ import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { migrations } from './db/migrations.ts';
 import type { IdpDatabase } from './db/schema.ts';
+import { purgeDeletedUsers } from './users/deleted-users.service.ts';
 
 async function main(): Promise<void> {
   let loaded: ReturnType<typeof loadConfig>;
@@ -42,6 +43,10 @@ async function main(): Promise<void> {
       const db = database.db as unknown as Kysely<unknown>;
       Promise.all([deleteExpiredSessions(db, new Date()), deleteExpiredRateLimits(db, new Date())]).catch(
         (error) => logger.warn({ err: error }, 'could not delete expired sessions and rate-limit counters'),
+      );
+      // Users deleted 30 days ago are deleted for good (Entra's recycle bin).
+      purgeDeletedUsers({ db: database.db, clock: systemClock }).catch((error) =>
+        logger.warn({ err: error }, 'could not purge deleted users'),
       );
     },
     10 * 60 * 1000,

@@ -5,9 +5,11 @@ import * as applications from './applications/applications.routes.ts';
 import * as claims from './applications/claims.routes.ts';
 import * as sso from './applications/sso.routes.ts';
 import * as assignments from './assignments/assignments.routes.ts';
+import * as unassign from './assignments/unassign.routes.ts';
 import { auditPage } from './audit/audit.routes.ts';
 import * as certificates from './certificates/certificates.routes.ts';
 import type { AppDeps } from './context.ts';
+import * as groupRemovals from './groups/group-removals.routes.ts';
 import * as groups from './groups/groups.routes.ts';
 import { myAppsPage, myAppsSignIn } from './myapps/myapps.routes.ts';
 import { landingPage, portalHome, setupPage } from './portal/overview.routes.ts';
@@ -17,6 +19,8 @@ import { loginPage, loginSubmit, signedOutPage, signOut } from './signin/signin.
 import { samlEndpoint } from './sso/endpoint.ts';
 import { federationMetadataRoute } from './sso/metadata.ts';
 import * as tenants from './tenants/tenants.routes.ts';
+import * as deleteUser from './users/delete-user.routes.ts';
+import * as deletedUsers from './users/deleted-users.routes.ts';
 import * as users from './users/users.routes.ts';
 import * as wizard from './wizard/wizard.routes.ts';
 
@@ -76,7 +80,12 @@ export function registerRoutes(app: FastifyInstance, deps: AppDeps): void {
   post('/portal/users/:id/reset-password', users.resetPasswordSubmit);
   post('/portal/users/:id/block', users.setEnabledSubmit(false));
   post('/portal/users/:id/unblock', users.setEnabledSubmit(true));
-  post('/portal/users/:id/delete', users.deleteUserSubmit);
+  get('/portal/users/:id/delete', deleteUser.deleteUserAction.page);
+  post('/portal/users/:id/delete', deleteUser.deleteUserAction.submit);
+  get('/portal/users/deleted', deletedUsers.deletedUsersPage);
+  post('/portal/users/deleted/:id/restore', deletedUsers.restoreUserSubmit);
+  get('/portal/users/deleted/:id/delete', deletedUsers.deletePermanentlyAction.page);
+  post('/portal/users/deleted/:id/delete', deletedUsers.deletePermanentlyAction.submit);
 
   // Groups
   get('/portal/groups', groups.groupsList);
@@ -84,8 +93,10 @@ export function registerRoutes(app: FastifyInstance, deps: AppDeps): void {
   post('/portal/groups', groups.createGroupSubmit);
   get('/portal/groups/:id', groups.groupDetail);
   post('/portal/groups/:id/members', groups.addMemberSubmit);
-  post('/portal/groups/:id/members/:userId/remove', groups.removeMemberSubmit);
-  post('/portal/groups/:id/delete', groups.deleteGroupSubmit);
+  get('/portal/groups/:id/members/:userId/remove', groupRemovals.removeMemberAction.page);
+  post('/portal/groups/:id/members/:userId/remove', groupRemovals.removeMemberAction.submit);
+  get('/portal/groups/:id/delete', groupRemovals.deleteGroupAction.page);
+  post('/portal/groups/:id/delete', groupRemovals.deleteGroupAction.submit);
 
   // Enterprise applications: list, gallery, overview, properties
   get('/portal/applications', applications.applicationsList);
@@ -100,7 +111,8 @@ export function registerRoutes(app: FastifyInstance, deps: AppDeps): void {
   // Users and groups (assignments, app roles)
   get('/portal/applications/:id/users', assignments.assignmentsPage);
   post('/portal/applications/:id/assignments', assignments.assignSubmit);
-  post('/portal/applications/:id/assignments/:assignmentId/remove', assignments.unassignSubmit);
+  get('/portal/applications/:id/assignments/:assignmentId/remove', unassign.unassignAtApplication.page);
+  post('/portal/applications/:id/assignments/:assignmentId/remove', unassign.unassignAtApplication.submit);
   post('/portal/applications/:id/roles', assignments.createRoleSubmit);
   post('/portal/applications/:id/roles/:roleId/remove', assignments.deleteRoleSubmit);
 
@@ -141,7 +153,8 @@ export function registerRoutes(app: FastifyInstance, deps: AppDeps): void {
   post('/portal/wizard/:id/sso', wizard.wizardSsoSubmit);
   get('/portal/wizard/:id/users', wizard.wizardUsersPage);
   post('/portal/wizard/:id/users', wizard.wizardAssignSubmit);
-  post('/portal/wizard/:id/users/:assignmentId/remove', wizard.wizardUnassignSubmit);
+  get('/portal/wizard/:id/users/:assignmentId/remove', unassign.unassignInWizard.page);
+  post('/portal/wizard/:id/users/:assignmentId/remove', unassign.unassignInWizard.submit);
   get('/portal/wizard/:id/review', wizard.wizardReviewPage);
   post('/portal/wizard/:id/review', wizard.wizardFinishSubmit);
 

@@ -85,7 +85,7 @@ for (const dialect of DIALECTS) {
             const body = operation.requestBody as
               | { content?: Record<string, { schema?: unknown }> }
               | undefined;
-            const bodyless = /\/(block|unblock|resetPassword|activate|certificates)$/.test(path);
+            const bodyless = /\/(block|unblock|resetPassword|restore|activate|certificates)$/.test(path);
             if (!bodyless)
               assert.ok(body?.content?.['application/json']?.schema, `${where}: request body schema`);
           }

@@ -196,7 +196,8 @@ for (const dialect of DIALECTS) {
       ]);
       const adminAssignment = assignments.find((a) => a.roleName === 'Admin')!;
       assert.equal(
-        (await browser.post(`${base}/assignments/${adminAssignment.id}/remove`, {})).statusCode,
+        (await browser.post(`${base}/assignments/${adminAssignment.id}/remove`, { confirm: 'yes' }))
+          .statusCode,
         303,
       );
       assert.equal((await browser.post(`${base}/roles/${roleId}/remove`, {})).statusCode, 303);

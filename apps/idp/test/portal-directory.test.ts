@@ -168,7 +168,7 @@ for (const dialect of DIALECTS) {
         303,
       );
 
-      assert.equal((await browser.post(`/portal/users/${id}/delete`, {})).statusCode, 303);
+      assert.equal((await browser.post(`/portal/users/${id}/delete`, { confirm: 'yes' })).statusCode, 303);
       assert.equal((await browser.get(`/portal/users/${id}`)).statusCode, 404);
       const activities = (await listAudit(idp.deps.db, contoso.tenant.id)).map((e) => e.activity);
       for (const activity of [
@@ -205,11 +205,11 @@ for (const dialect of DIALECTS) {
       assert.match(page.body, /B.Simon@contoso.com/);
       assert.match((await browser.get('/portal/groups')).body, /Sentry users/);
       assert.equal(
-        (await browser.post(`${groupUrl}/members/${contoso.simon.id}/remove`, {})).statusCode,
+        (await browser.post(`${groupUrl}/members/${contoso.simon.id}/remove`, { confirm: 'yes' })).statusCode,
         303,
       );
       assert.doesNotMatch((await browser.get(groupUrl)).body, /B.Simon@contoso.com<\/td>/);
-      assert.equal((await browser.post(`${groupUrl}/delete`, {})).statusCode, 303);
+      assert.equal((await browser.post(`${groupUrl}/delete`, { confirm: 'yes' })).statusCode, 303);
       assert.equal((await browser.get(groupUrl)).statusCode, 404);
       const activities = (
         await listAudit(idp.deps.db, contoso.tenant.id, { category: 'GroupManagement' })

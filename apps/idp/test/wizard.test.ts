@@ -434,7 +434,7 @@ for (const dialect of DIALECTS) {
           },
         ],
         [`/portal/wizard/${id}/users`, { principal: `user:${contoso.other.id}` }],
-        [`/portal/wizard/${id}/users/${assignment!.id}/remove`, {}],
+        [`/portal/wizard/${id}/users/${assignment!.id}/remove`, { confirm: 'yes' }],
         [`/portal/wizard/${id}/review`, {}],
       ];
       for (const [url, fields] of posts) {
@@ -454,7 +454,9 @@ for (const dialect of DIALECTS) {
       );
       assert.equal(await wizardAudits(idp), 0);
       // With the token, Remove works (the same unassign as Users and groups).
-      const removed = await browser.post(`/portal/wizard/${id}/users/${assignment!.id}/remove`, {});
+      const removed = await browser.post(`/portal/wizard/${id}/users/${assignment!.id}/remove`, {
+        confirm: 'yes',
+      });
       assert.equal(removed.headers.location, `/portal/wizard/${id}/users`);
       assert.deepEqual(await listAssignments(idp.deps.db, id), []);
       await idp.close();

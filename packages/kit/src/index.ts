@@ -13,6 +13,13 @@ export {
 } from './db/connect.ts';
 export { migrateToLatest, migrationsCurrent } from './db/migrate.ts';
 export { card, copyField, facts, field, hiddenCsrf, table } from './html/components.ts';
+export {
+  CONFIRM_FIELD,
+  type ConfirmationOptions,
+  confirmation,
+  confirmLink,
+  isConfirmed,
+} from './html/confirmation.ts';
 export { type Brand, type PageOptions, renderPage } from './html/layout.ts';
 export { escapeHtml, type HtmlValue, html, raw, SafeHtml } from './html/template.ts';
 export { allowFormActionTo } from './http/csp.ts';
@@ -40,3 +47,4 @@ export { createLogger, type Logger } from './log.ts';
 export { LOG_LEVELS, type OperationSettings, readOperationSettings } from './operation-settings.ts';
 export { generatePassword, hashPassword, verifyPassword } from './passwords.ts';
 export { SERVICE_ENVIRONMENT, SERVICE_NODE_OPTIONS } from './runtime.ts';
+export { open, seal } from './secret-box.ts';

@@ -5,6 +5,7 @@ import { registerApplicationRoutes } from './applications.ts';
 import { registerAssignmentRoutes } from './assignments.ts';
 import { bearerAuth } from './auth.ts';
 import { registerCertificateRoutes } from './certificates.ts';
+import { registerDeletedItemRoutes } from './deleted-items.ts';
 import { apiErrorHandler } from './errors.ts';
 import { registerGroupRoutes } from './groups.ts';
 import { registerOrganizationRoutes } from './organization.ts';
@@ -95,6 +96,7 @@ export function registerAdminApi(app: FastifyInstance, deps: Deps): void {
       );
       registerOrganizationRoutes(api, deps);
       registerUserRoutes(api, deps);
+      registerDeletedItemRoutes(api, deps);
       registerGroupRoutes(api, deps);
       registerApplicationRoutes(api, deps);
       registerSamlRoutes(api, deps);

@@ -278,6 +278,16 @@ export const SignInLogSchema = {
     requestId: { type: 'string' },
     ipAddress: nullableString,
     userAgent: nullableString,
+    federaSamlIds: {
+      type: 'object',
+      description:
+        'Federa extension (Graph’s signIn has no such property): the SAML ids of the attempt, which the service provider’s own log shows too. authnRequestId is the SP’s request answered (null when IdP-initiated); responseId and assertionId are this IdP’s (null where none was issued).',
+      properties: {
+        authnRequestId: nullableString,
+        responseId: nullableString,
+        assertionId: nullableString,
+      },
+    },
   },
 } as const;
 

@@ -45,7 +45,7 @@ export function registerSignInLogRoutes(api: FastifyInstance, deps: Deps): void 
         tags: ['signInLogs'],
         summary: 'Sign-in attempts, newest first, one page at a time',
         description:
-          'Every attempt at the sign-in page and the SAML endpoint, with result, error code, failure reason, correlation and request id. Follow `nextLink` for the next page; it is null on the last.',
+          'Every attempt at the sign-in page and the SAML endpoint, with result, error code, failure reason, correlation and request id, and (extension `federaSamlIds`) its AuthnRequest, Response and Assertion ids. Follow `nextLink` for the next page; it is null on the last.',
         querystring: {
           type: 'object',
           additionalProperties: false,
@@ -92,7 +92,9 @@ export function registerSignInLogRoutes(api: FastifyInstance, deps: Deps): void 
         next.set('skipToken', encodeSkipToken(last));
         nextLink = `${deps.config.baseUrl}${API_PREFIX}/signInLogs?${next}`;
       }
-      return { value: entries, nextLink };
+      // `saml` goes out under a name that says it is ours, not Graph's.
+      const value = entries.map(({ saml, ...entry }) => ({ ...entry, federaSamlIds: saml }));
+      return { value, nextLink };
     },
   );
 }

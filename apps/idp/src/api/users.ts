@@ -190,7 +190,7 @@ export function registerUserRoutes(api: FastifyInstance, deps: Deps): void {
     {
       schema: {
         tags: ['users'],
-        summary: 'Delete a user (and their assignments and memberships)',
+        summary: 'Delete a user: restorable for 30 days under directory/deletedItems, then deleted for good',
         params: userParams,
         response: { 204: { type: 'null', description: 'Deleted.' }, ...refusals(403, 404) },
       },

@@ -1,7 +1,7 @@
-import { html, type SafeHtml, table } from '@federa/kit';
+import { confirmLink, html, type SafeHtml, table } from '@federa/kit';
 import type { Db } from '../db/schema.ts';
 import { listGroups } from '../groups/groups.repository.ts';
-import { actionButton, selectField } from '../http/inputs.ts';
+import { selectField } from '../http/inputs.ts';
 import { listUsers } from '../users/users.repository.ts';
 import {
   type AppRole,
@@ -71,10 +71,9 @@ export function assignInputOf(form: Record<string, string>): AssignInput {
   };
 }
 
-/** The assigned users and groups, each with a Remove button posting to `removeAction(assignment)`. */
+/** The assigned users and groups, each with a Remove link to `removeAction(assignment)`'s confirmation. */
 export function assignmentsTable(
   assignments: readonly Assignment[],
-  csrf: string,
   removeAction: (assignment: Assignment) => string,
 ): SafeHtml {
   return table(
@@ -83,7 +82,10 @@ export function assignmentsTable(
       a.principalName,
       a.principalType === 'user' ? 'User' : 'Group',
       a.roleName,
-      actionButton(removeAction(a), csrf, 'Remove', { kind: 'secondary' }),
+      confirmLink(removeAction(a), 'Remove', {
+        kind: 'secondary',
+        ariaLabel: `Remove ${a.principalName}`,
+      }),
     ]),
     'No users or groups are assigned yet.',
   );

@@ -87,6 +87,10 @@ export async function listAssignments(db: Db, applicationId: string): Promise<As
         'groups.display_name as group_name',
       ])
       .where('assignments.application_id', '=', applicationId)
+      // A deleted user's assignments are kept (restoring brings them back) but not listed.
+      .where((eb) =>
+        eb.or([eb('assignments.principal_type', '=', 'group'), eb('users.deleted_at', 'is', null)]),
+      )
       .orderBy('assignments.created_at')
       .orderBy('assignments.id')
       .execute(),

@@ -14,7 +14,7 @@ import {
   loadAssignmentChoices,
 } from './assignment.form.ts';
 import { listAssignments } from './assignments.repository.ts';
-import { assign, createAppRole, deleteAppRole, unassign } from './assignments.service.ts';
+import { assign, createAppRole, deleteAppRole } from './assignments.service.ts';
 
 type Params = { id: string; assignmentId?: string; roleId?: string };
 
@@ -40,7 +40,7 @@ async function usersAndGroupsPage(
   }
 ${card(
   'Users and groups',
-  assignmentsTable(assignments, admin.csrf, (a) => `${base}/assignments/${a.id}/remove`),
+  assignmentsTable(assignments, (a) => `${base}/assignments/${a.id}/remove`),
 )}
 ${card(
   'Add Assignment',
@@ -97,19 +97,6 @@ export async function assignSubmit(deps: Deps, request: FastifyRequest, reply: F
   const result = await attempt(() => assign(deps, admin.actor, admin.tenant.id, app.id, assignInputOf(form)));
   if (!result.ok) return usersAndGroupsPage(deps, request, reply, admin, app, form, result.errors);
   return done(request, reply, base, 'Assignment succeeded.');
-}
-
-export async function unassignSubmit(deps: Deps, request: FastifyRequest, reply: FastifyReply) {
-  const loaded = await load(deps, request, reply);
-  if (!loaded) return reply;
-  await unassign(
-    deps,
-    loaded.admin.actor,
-    loaded.admin.tenant.id,
-    loaded.app.id,
-    (request.params as Params).assignmentId ?? '',
-  );
-  return done(request, reply, loaded.base, 'Assignment removed.');
 }
 
 export async function createRoleSubmit(deps: Deps, request: FastifyRequest, reply: FastifyReply) {

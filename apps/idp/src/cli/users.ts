@@ -1,12 +1,15 @@
 import { type CommandContext, parse, required, seg, text } from './args.ts';
-import { UsageError } from './client.ts';
+import { ApiCallError, UsageError } from './client.ts';
 import { details, json, table } from './output.ts';
 
 export const USERS_USAGE = `federa-idp users list [--search <text>]
        federa-idp users show <user>
        federa-idp users create --upn <user principal name> --name <display name> [--given-name <x>] [--surname <x>] [--mail <address>] [--password <x>] [--admin] [--blocked]
        federa-idp users block|unblock|reset-password|delete <user>
-  <user> is a user principal name (B.Simon@contoso.com) or an object id.`;
+       federa-idp users deleted
+       federa-idp users restore|delete-permanently <deleted user>
+  <user> is a user principal name (B.Simon@contoso.com) or an object id. A deleted user stays 30 days
+  under "users deleted", restorable, then is deleted for good.`;
 
 interface User {
   id: string;
@@ -19,6 +22,29 @@ interface User {
   isAdmin: boolean;
   lockedUntil: string | null;
   createdAt: string;
+}
+
+interface DeletedUser extends User {
+  deletedDateTime: string;
+  permanentDeletionDateTime: string;
+}
+
+const DELETED_USERS = '/directory/deletedItems/microsoft.graph.user';
+
+/** A deleted user's object id, from the id itself or their user principal name. */
+async function deletedUserId(ctx: CommandContext, ref: string): Promise<string> {
+  if (!ref.includes('@')) return ref;
+  const body = await ctx.api.call('GET', DELETED_USERS);
+  const found = (body.value as DeletedUser[]).find(
+    (u) => u.userPrincipalName.toLowerCase() === ref.toLowerCase(),
+  );
+  if (!found) {
+    throw new ApiCallError(`No deleted user is named ${ref}: see federa-idp users deleted.`, {
+      code: 'not_found',
+      status: 404,
+    });
+  }
+  return found.id;
 }
 
 export function userDetails(user: User): string {
@@ -121,7 +147,41 @@ export async function usersCommand(ctx: CommandContext, args: string[]): Promise
       const parsed = parse(rest, {}, USERS_USAGE, 1);
       await api.call('DELETE', `/users/${seg(parsed.positionals[0]!)}`);
       if (ctx.json) return io.out(json({ deleted: parsed.positionals[0] }));
-      return io.out(`Deleted ${parsed.positionals[0]}.\n`);
+      return io.out(
+        `Deleted ${parsed.positionals[0]}. Restorable for 30 days: federa-idp users restore ${parsed.positionals[0]}\n`,
+      );
+    }
+    case 'deleted': {
+      parse(rest, {}, USERS_USAGE, 0);
+      const body = await api.call('GET', DELETED_USERS);
+      if (ctx.json) return io.out(json(body));
+      return io.out(
+        table(
+          ['Display name', 'User principal name', 'Deleted', 'Permanently deleted on', 'Object ID'],
+          (body.value as DeletedUser[]).map((u) => [
+            u.displayName,
+            u.userPrincipalName,
+            u.deletedDateTime,
+            u.permanentDeletionDateTime,
+            u.id,
+          ]),
+          'No deleted users.',
+        ),
+      );
+    }
+    case 'restore': {
+      const parsed = parse(rest, {}, USERS_USAGE, 1);
+      const id = await deletedUserId(ctx, parsed.positionals[0]!);
+      const user = await api.call('POST', `/directory/deletedItems/${seg(id)}/restore`);
+      if (ctx.json) return io.out(json(user));
+      return io.out(`Restored ${user.userPrincipalName}, with their assignments and group memberships.\n`);
+    }
+    case 'delete-permanently': {
+      const parsed = parse(rest, {}, USERS_USAGE, 1);
+      const id = await deletedUserId(ctx, parsed.positionals[0]!);
+      await api.call('DELETE', `/directory/deletedItems/${seg(id)}`);
+      if (ctx.json) return io.out(json({ deletedPermanently: id }));
+      return io.out(`Deleted ${parsed.positionals[0]} permanently.\n`);
     }
     default:
       throw new UsageError(

@@ -3,6 +3,8 @@ import type { Kysely, Migration } from 'kysely';
 import { apiTokensMigration } from '../api-tokens/api-tokens.migration.ts';
 import { logoutResponseUrlMigration } from '../applications/logout-response-url.migration.ts';
 import { sha1RequestsMigration } from '../applications/sha1-requests.migration.ts';
+import { signInSamlIdsMigration } from '../sign-in-logs/saml-ids.migration.ts';
+import { deletedUsersMigration } from '../users/deleted-users.migration.ts';
 
 // Portable DDL only (text, integer; no DB-specific types or defaults), so SQLite and PostgreSQL match.
 
@@ -276,4 +278,6 @@ export const migrations: Record<string, Migration> = {
   '0004-config-changes': configChangesMigration(CONFIG_TABLES),
   '0005-sha1-requests': sha1RequestsMigration,
   '0006-logout-response-url': logoutResponseUrlMigration,
+  '0007-deleted-users': deletedUsersMigration,
+  '0008-sign-in-saml-ids': signInSamlIdsMigration,
 };

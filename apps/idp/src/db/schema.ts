@@ -35,6 +35,8 @@ export interface UsersTable {
   is_admin: number;
   created_at: string;
   updated_at: string;
+  /** When the user was deleted (restorable for 30 days); null for a user who is not. */
+  deleted_at: string | null;
 }
 
 export interface GroupsTable {
@@ -178,6 +180,10 @@ export interface SignInLogsTable {
   ip_address: string | null;
   user_agent: string | null;
   created_at: string;
+  /** SAML ids of the attempt (the AuthnRequest answered, the Response and Assertion issued), as the SP's log shows them. */
+  authn_request_id: string | null;
+  response_id: string | null;
+  assertion_id: string | null;
 }
 
 export interface ApiTokensTable {

@@ -14,13 +14,17 @@ export async function listGroups(db: Db, tenantId: string): Promise<Group[]> {
   const rows = await db
     .selectFrom('groups')
     .leftJoin('group_members', 'group_members.group_id', 'groups.id')
+    // A deleted user's membership is kept (restoring brings it back) but not counted.
+    .leftJoin('users', (join) =>
+      join.onRef('users.id', '=', 'group_members.user_id').on('users.deleted_at', 'is', null),
+    )
     .select((eb) => [
       'groups.id',
       'groups.tenant_id',
       'groups.display_name',
       'groups.description',
       'groups.created_at',
-      eb.fn.count<number>('group_members.user_id').as('member_count'),
+      eb.fn.count<number>('users.id').as('member_count'),
     ])
     .where('groups.tenant_id', '=', tenantId)
     .groupBy([
@@ -53,6 +57,7 @@ export async function membersOf(db: Db, groupId: string): Promise<User[]> {
     .innerJoin('users', 'users.id', 'group_members.user_id')
     .selectAll('users')
     .where('group_members.group_id', '=', groupId)
+    .where('users.deleted_at', 'is', null)
     .orderBy('users.display_name')
     .execute();
   return rows.map(toUser);

@@ -1,15 +1,15 @@
-import { card, facts, field, hiddenCsrf, html, table } from '@federa/kit';
+import { card, confirmLink, facts, field, hiddenCsrf, html, table } from '@federa/kit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../context.ts';
 import { notFound } from '../errors.ts';
 import { attempt, formOf } from '../http/forms.ts';
-import { actionButton, selectField, textareaField } from '../http/inputs.ts';
+import { selectField, textareaField } from '../http/inputs.ts';
 import { type AdminContext, done, requireAdmin, sendPortalPage } from '../portal/portal.ts';
 import { listUsers } from '../users/users.repository.ts';
 import { findGroup, listGroups, membersOf } from './groups.repository.ts';
-import { addMember, createGroup, deleteGroup, removeMember } from './groups.service.ts';
+import { addMember, createGroup } from './groups.service.ts';
 
-type Params = { id: string; userId?: string };
+type Params = { id: string };
 const crumbs = (extra: Array<{ href?: string; label: string }> = []) => [
   { href: '/portal/groups', label: 'Groups' },
   ...extra,
@@ -100,7 +100,7 @@ async function groupDetailPage(
   const candidates = (await listUsers(deps.db, admin.tenant.id)).filter(
     (u) => !members.some((m) => m.id === u.id),
   );
-  const body = html`<div class="actions">${actionButton(`/portal/groups/${group.id}/delete`, admin.csrf, 'Delete group', { kind: 'danger' })}</div>
+  const body = html`<div class="actions">${confirmLink(`/portal/groups/${group.id}/delete`, 'Delete group')}</div>
 ${card(
   'Overview',
   facts([
@@ -117,8 +117,9 @@ ${card(
     members.map((m) => [
       html`<a href="/portal/users/${m.id}">${m.displayName}</a>`,
       m.userPrincipalName,
-      actionButton(`/portal/groups/${group.id}/members/${m.id}/remove`, admin.csrf, 'Remove', {
+      confirmLink(`/portal/groups/${group.id}/members/${m.id}/remove`, 'Remove', {
         kind: 'secondary',
+        ariaLabel: `Remove ${m.displayName}`,
       }),
     ]),
     'No members yet.',
@@ -155,18 +156,4 @@ export async function addMemberSubmit(deps: Deps, request: FastifyRequest, reply
   return done(request, reply, `/portal/groups/${id}`, 'Member added.');
 }
 
-export async function removeMemberSubmit(deps: Deps, request: FastifyRequest, reply: FastifyReply) {
-  const admin = await requireAdmin(deps, request, reply);
-  if (!admin) return reply;
-  const { id, userId } = request.params as Params;
-  await removeMember(deps, admin.actor, admin.tenant.id, id, userId ?? '');
-  return done(request, reply, `/portal/groups/${id}`, 'Member removed.');
-}
-
-export async function deleteGroupSubmit(deps: Deps, request: FastifyRequest, reply: FastifyReply) {
-  const admin = await requireAdmin(deps, request, reply);
-  if (!admin) return reply;
-  const { id } = request.params as Params;
-  await deleteGroup(deps, admin.actor, admin.tenant.id, id);
-  return done(request, reply, '/portal/groups', 'Group deleted.');
-}
+// Delete group and Remove (a member) are confirmed first: group-removals.routes.ts.

@@ -1,6 +1,12 @@
 import type { FastifyRequest } from 'fastify';
 import type { Deps } from '../context.ts';
-import { insertSignInLog, type NewSignInLogEntry, type SignInResult } from './sign-in-logs.repository.ts';
+import {
+  insertSignInLog,
+  type NewSignInLogEntry,
+  NO_SAML_IDS,
+  type SamlIds,
+  type SignInResult,
+} from './sign-in-logs.repository.ts';
 
 export interface SignInAttempt {
   tenantId: string | null;
@@ -15,6 +21,8 @@ export interface SignInAttempt {
   failureReason?: string | null;
   checkName?: string | null;
   correlationId: string;
+  /** The SAML ids of the attempt, when it is a SAML one (what the SP's attempt log shows too). */
+  saml?: Partial<SamlIds>;
 }
 
 /** Writes one sign-in log row for this HTTP request (IP, user agent, request id) and counts it. */
@@ -39,6 +47,11 @@ export async function recordSignIn(
     ipAddress: request.ip ?? null,
     userAgent: typeof request.headers['user-agent'] === 'string' ? request.headers['user-agent'] : null,
     createdAt: deps.clock.now().toISOString(),
+    saml: {
+      authnRequestId: attempt.saml?.authnRequestId ?? NO_SAML_IDS.authnRequestId,
+      responseId: attempt.saml?.responseId ?? NO_SAML_IDS.responseId,
+      assertionId: attempt.saml?.assertionId ?? NO_SAML_IDS.assertionId,
+    },
   };
   await insertSignInLog(deps.db, entry);
   const metrics = (request.server as { metrics?: { signIns: { inc(labels: Record<string, string>): void } } })
@@ -51,6 +64,7 @@ export async function recordSignIn(
         code: attempt.errorCode ?? null,
         check: attempt.checkName ?? null,
         app: entry.applicationId,
+        ...entry.saml,
       },
     },
     'sign-in',

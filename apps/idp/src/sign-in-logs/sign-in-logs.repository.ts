@@ -22,9 +22,21 @@ export interface SignInLogEntry {
   ipAddress: string | null;
   userAgent: string | null;
   createdAt: string;
+  /** The SAML ids (null where there is none: no AuthnRequest when IdP-initiated, no Assertion when refused). */
+  saml: SamlIds;
 }
 
-export type NewSignInLogEntry = Omit<SignInLogEntry, 'id'>;
+/** What the SP's log shows too: the way to follow one attempt across the two services. */
+export interface SamlIds {
+  authnRequestId: string | null;
+  responseId: string | null;
+  assertionId: string | null;
+}
+
+export const NO_SAML_IDS: SamlIds = { authnRequestId: null, responseId: null, assertionId: null };
+
+/** A row to write; no `saml` ids for an attempt outside SAML. */
+export type NewSignInLogEntry = Omit<SignInLogEntry, 'id' | 'saml'> & { saml?: SamlIds };
 
 export async function insertSignInLog(db: Db, entry: NewSignInLogEntry): Promise<string> {
   const id = crypto.randomUUID();
@@ -47,6 +59,10 @@ export async function insertSignInLog(db: Db, entry: NewSignInLogEntry): Promise
       ip_address: entry.ipAddress,
       user_agent: entry.userAgent?.slice(0, 512) ?? null,
       created_at: entry.createdAt,
+      // The AuthnRequest ID is the SP's (as it sent it); the other two are this IdP's own.
+      authn_request_id: entry.saml?.authnRequestId?.slice(0, 256) ?? null,
+      response_id: entry.saml?.responseId ?? null,
+      assertion_id: entry.saml?.assertionId ?? null,
     })
     .execute();
   return id;
@@ -95,5 +111,10 @@ export function toSignInLogEntry(row: Selectable<SignInLogsTable>): SignInLogEnt
     ipAddress: row.ip_address,
     userAgent: row.user_agent,
     createdAt: row.created_at,
+    saml: {
+      authnRequestId: row.authn_request_id,
+      responseId: row.response_id,
+      assertionId: row.assertion_id,
+    },
   };
 }

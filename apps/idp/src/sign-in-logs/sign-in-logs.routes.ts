@@ -4,13 +4,28 @@ import type { Deps } from '../context.ts';
 import { queryOf } from '../http/forms.ts';
 import { formatTime, selectField } from '../http/inputs.ts';
 import { requireAdmin, sendPortalPage } from '../portal/portal.ts';
-import { listSignInLogs, type SignInResult } from './sign-in-logs.repository.ts';
+import { listSignInLogs, type SamlIds, type SignInResult } from './sign-in-logs.repository.ts';
 
 const RESULTS: ReadonlyArray<{ value: SignInResult; label: string }> = [
   { value: 'success', label: 'Success' },
   { value: 'failure', label: 'Failure' },
   { value: 'interrupted', label: 'Interrupted' },
 ];
+
+/**
+ * The attempt's SAML ids, which the SP's log shows too (Federa Workspace: Settings › Auth › SSO
+ * sign-in attempts): how an admin follows one attempt across the two services.
+ */
+function samlIdsCell(ids: SamlIds) {
+  const rows: Array<[string, string | null]> = [
+    ['AuthnRequest', ids.authnRequestId],
+    ['Response', ids.responseId],
+    ['Assertion', ids.assertionId],
+  ];
+  return html`${rows
+    .filter(([, id]) => id)
+    .map(([label, id]) => html`<span class="hint">${label}</span> <code>${id}</code><br>\n`)}`;
+}
 
 /** GET `/portal/sign-ins`: every sign-in attempt in the tenant, newest first; filter by result. */
 export async function signInLogsPage(deps: Deps, request: FastifyRequest, reply: FastifyReply) {
@@ -40,6 +55,7 @@ ${card(
       'Error code',
       'Failure reason',
       'Correlation ID',
+      'SAML ids',
       'Request ID',
       'IP address',
       'Client',
@@ -52,6 +68,7 @@ ${card(
       e.errorCode ?? '',
       html`${e.failureReason ?? ''}${e.checkName && e.result !== 'success' ? html`<br><span class="hint">check: ${e.checkName}</span>` : null}`,
       html`<code>${e.correlationId}</code>`,
+      samlIdsCell(e.saml),
       html`<code>${e.requestId}</code>`,
       e.ipAddress ?? '',
       e.userAgent ?? '',

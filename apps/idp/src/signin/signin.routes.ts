@@ -126,6 +126,7 @@ export async function loginSubmit(
       failureReason: result.reason,
       checkName: 'password',
       correlationId,
+      saml: { authnRequestId: flow?.requestId ?? null },
     });
     if (result.code === 'AADSTS50057') {
       const error = new SsoError({

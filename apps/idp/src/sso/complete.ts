@@ -67,6 +67,8 @@ export async function handleSsoFailure(
       failureReason: error.message,
       checkName: error.check,
       correlationId: fc.correlationId,
+      // No response goes back: the SP's own reference is the AuthnRequest ID it sent.
+      saml: { authnRequestId: fc.requestId },
     });
     return sendSsoErrorPage(reply, error, {
       requestId: request.id,
@@ -80,6 +82,8 @@ export async function handleSsoFailure(
       { code: error.code, check: error.check, status: error.status.subCode },
       'sign-in answered with a status',
     );
+    // The status Response's ID is what the SP's attempt log shows for this refusal.
+    const responseId = deps.random.id();
     await recordSignIn(deps, request, {
       tenantId: fc.tenant.id,
       user: fc.user,
@@ -90,10 +94,11 @@ export async function handleSsoFailure(
       failureReason: error.status.message,
       checkName: error.check,
       correlationId: fc.correlationId,
+      saml: { authnRequestId: fc.requestId, responseId },
     });
     const credential = (await signInApplication(deps, fc.tenant.id, fc.application.id))?.credential;
     const xml = buildStatusResponse({
-      id: deps.random.id(),
+      id: responseId,
       inResponseTo: fc.requestId,
       issueInstant: deps.clock.now(),
       issuer: idpAddresses(deps.config.baseUrl, fc.tenant.id).entityId,
@@ -223,6 +228,11 @@ export async function completeFlow(
       result: 'success',
       checkName: 'issue',
       correlationId: flow.correlationId,
+      saml: {
+        authnRequestId: flow.requestId,
+        responseId: issued.responseId,
+        assertionId: issued.assertionId,
+      },
     });
     request.log.info(
       { responseId: issued.responseId, assertionId: issued.assertionId, app: app.id },

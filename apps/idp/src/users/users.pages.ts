@@ -1,10 +1,10 @@
-import { card, facts, field, hiddenCsrf, html, type SafeHtml, table } from '@federa/kit';
+import { card, confirmLink, facts, field, hiddenCsrf, html, type SafeHtml, table } from '@federa/kit';
 import { actionButton, badge, checkboxField, formatTime } from '../http/inputs.ts';
 import type { Tenant } from '../tenants/tenants.repository.ts';
 import type { User } from './users.repository.ts';
 
 export function usersListBody(users: readonly User[], search: string): SafeHtml {
-  return html`<div class="actions"><a class="button" href="/portal/users/new">New user</a></div>
+  return html`<div class="actions"><a class="button" href="/portal/users/new">New user</a> <a class="button secondary" href="/portal/users/deleted">Deleted users</a></div>
 <form method="get" action="/portal/users" class="search" role="search">
 <label for="q">Search users</label> <input id="q" name="q" type="search" value="${search}"> <button type="submit" class="secondary">Search</button>
 </form>
@@ -80,7 +80,7 @@ ${
     ? actionButton(`/portal/users/${user.id}/block`, csrf, 'Block sign-in', { kind: 'secondary' })
     : actionButton(`/portal/users/${user.id}/unblock`, csrf, 'Allow sign-in', { kind: 'secondary' })
 }
-${actionButton(`/portal/users/${user.id}/delete`, csrf, 'Delete', { kind: 'danger' })}
+${confirmLink(`/portal/users/${user.id}/delete`, 'Delete')}
 </div>
 ${card(
   'Basic info',

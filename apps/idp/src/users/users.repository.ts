@@ -38,8 +38,16 @@ export function toUser(row: Selectable<UsersTable>): User {
   };
 }
 
+// Every lookup below sees users who are not deleted only: a deleted user cannot sign in, is not
+// listed, assigned or counted, and keeps no session (see deleted-users.repository.ts for the others).
+
 export async function findUser(db: Db, id: string): Promise<User | null> {
-  const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  const row = await db
+    .selectFrom('users')
+    .selectAll()
+    .where('id', '=', id)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
   return row ? toUser(row) : null;
 }
 
@@ -49,6 +57,7 @@ export async function findUserInTenant(db: Db, tenantId: string, id: string): Pr
     .selectAll()
     .where('id', '=', id)
     .where('tenant_id', '=', tenantId)
+    .where('deleted_at', 'is', null)
     .executeTakeFirst();
   return row ? toUser(row) : null;
 }
@@ -58,6 +67,7 @@ export async function findUserByUpn(db: Db, upn: string): Promise<User | null> {
     .selectFrom('users')
     .selectAll()
     .where('upn_key', '=', upn.trim().toLowerCase())
+    .where('deleted_at', 'is', null)
     .executeTakeFirst();
   return row ? toUser(row) : null;
 }
@@ -73,7 +83,11 @@ export async function passwordHashOf(db: Db, userId: string): Promise<string | n
 }
 
 export async function listUsers(db: Db, tenantId: string, search = ''): Promise<User[]> {
-  let query = db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId);
+  let query = db
+    .selectFrom('users')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('deleted_at', 'is', null);
   const term = search.trim().toLowerCase();
   if (term) {
     query = query.where((eb) =>
@@ -96,6 +110,7 @@ export async function countAdmins(db: Db): Promise<number> {
     .selectFrom('users')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('is_admin', '=', 1)
+    .where('deleted_at', 'is', null)
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
@@ -192,6 +207,7 @@ export async function setLockoutState(
     .execute();
 }
 
+/** Deletes the user for good, with their assignments and group memberships. */
 export async function deleteUserRow(db: Db, id: string): Promise<void> {
   await db
     .deleteFrom('assignments')

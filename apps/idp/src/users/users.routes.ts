@@ -6,7 +6,7 @@ import { attempt, formOf, queryOf, yes } from '../http/forms.ts';
 import { done, requireAdmin, sendPortalPage } from '../portal/portal.ts';
 import { passwordOnceBody, userDetailBody, userForm, usersListBody } from './users.pages.ts';
 import { findUserInTenant, listUsers, type User } from './users.repository.ts';
-import { createUser, deleteUser, resetPassword, setAccountEnabled, updateUser } from './users.service.ts';
+import { createUser, resetPassword, setAccountEnabled, updateUser } from './users.service.ts';
 
 type Params = { id: string };
 
@@ -205,12 +205,4 @@ export function setEnabledSubmit(enabled: boolean) {
       enabled ? 'Sign-in is allowed again.' : 'Sign-in is blocked.',
     );
   };
-}
-
-export async function deleteUserSubmit(deps: Deps, request: FastifyRequest, reply: FastifyReply) {
-  const admin = await requireAdmin(deps, request, reply);
-  if (!admin) return reply;
-  const user = await userOr404(deps, admin.tenant.id, (request.params as Params).id);
-  await deleteUser(deps, admin.actor, admin.tenant.id, user.id);
-  return done(request, reply, '/portal/users', `Deleted ${user.displayName}.`);
 }

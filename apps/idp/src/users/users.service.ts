@@ -4,8 +4,8 @@ import { type Actor, type Deps, newId, nowIso } from '../context.ts';
 import { inTransaction } from '../db/schema.ts';
 import { FieldErrors, idpError, notFound } from '../errors.ts';
 import { findTenant } from '../tenants/tenants.repository.ts';
+import { markUserDeleted } from './deleted-users.repository.ts';
 import {
-  deleteUserRow,
   findUserByUpn,
   findUserInTenant,
   insertUser,
@@ -253,13 +253,18 @@ export async function resetPassword(
   });
 }
 
+/**
+ * Deletes a user as Entra does: they can no longer sign in (their sessions end with the next request)
+ * and leave every list, and stay 30 days under Deleted users with their assignments and group
+ * memberships, restorable (deleted-users.service.ts), before the purge deletes them for good.
+ */
 export async function deleteUser(deps: Deps, actor: Actor, tenantId: string, userId: string): Promise<void> {
   await inTransaction(deps.db, async (db) => {
     const user = await findUserInTenant(db, tenantId, userId);
     if (!user) throw notFound('The user');
     if (actor.id === userId) throw idpError('forbidden', 403, 'You cannot delete your own account.');
     const at = nowIso(deps);
-    await deleteUserRow(db, userId);
+    await markUserDeleted(db, user, at);
     await recordAudit(db, actor, at, {
       tenantId,
       category: 'UserManagement',

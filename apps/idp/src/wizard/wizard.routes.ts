@@ -18,7 +18,7 @@ import {
   loadAssignmentChoices,
 } from '../assignments/assignment.form.ts';
 import { listAssignments } from '../assignments/assignments.repository.ts';
-import { assign, unassign } from '../assignments/assignments.service.ts';
+import { assign } from '../assignments/assignments.service.ts';
 import type { Deps } from '../context.ts';
 import { notFound } from '../errors.ts';
 import { attempt, formOf, queryOf } from '../http/forms.ts';
@@ -194,7 +194,7 @@ async function usersStep(
         ? 'Assignment is required: only the users and groups assigned here (and members of these groups) can sign in.'
         : 'Assignment is not required: every user of the tenant can sign in; those assigned here see the application in My Apps.'
     }</p>
-${assignmentsTable(assignments, admin.csrf, (a) => `${wizardUrl(app, 'users')}/${a.id}/remove`)}`,
+${assignmentsTable(assignments, (a) => `${wizardUrl(app, 'users')}/${a.id}/remove`)}`,
   )}
 ${card(
   'Add Assignment',
@@ -234,14 +234,7 @@ export async function wizardAssignSubmit(deps: Deps, request: FastifyRequest, re
   );
 }
 
-/** POST `/portal/wizard/:id/users/:assignmentId/remove`. */
-export async function wizardUnassignSubmit(deps: Deps, request: FastifyRequest, reply: FastifyReply) {
-  const loaded = await load(deps, request, reply);
-  if (!loaded) return reply;
-  const { admin, app } = loaded;
-  await unassign(deps, admin.actor, admin.tenant.id, app.id, (request.params as Params).assignmentId ?? '');
-  return done(request, reply, wizardUrl(app, 'users'), 'Assignment removed.');
-}
+// Remove (an assignment) is confirmed first: assignments/unassign.routes.ts, `unassignInWizard`.
 
 function problem(errors: Record<string, string>, key: string): SafeHtml | null {
   return errors[key] ? html`<p class="error" id="e-${key}" role="alert">${errors[key]}</p>` : null;

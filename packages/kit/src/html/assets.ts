@@ -46,7 +46,7 @@ fieldset { min-width: 0; } legend { overflow-wrap: anywhere; }
 .copy-row input { flex: 1; min-width: 0; }
 button, .button { display: inline-block; background: var(--brand); color: #fff; border: 1px solid var(--brand); border-radius: 2px; padding: 6px 16px; font: inherit; cursor: pointer; text-decoration: none; }
 button.secondary, .button.secondary { background: #fff; color: var(--fg); border-color: #8a8886; }
-button.danger { background: var(--error); border-color: var(--error); }
+button.danger, .button.danger { background: var(--error); border-color: var(--error); color: #fff; }
 button.link { background: none; border: none; padding: 0; text-decoration: underline; }
 button:focus-visible, a:focus-visible, input:focus-visible, summary:focus-visible { outline: 2px solid var(--fg); outline-offset: 2px; }
 form.inline { display: inline; }
