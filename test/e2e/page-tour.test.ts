@@ -62,6 +62,9 @@ interface Ids {
   groupId: string;
   appId: string;
   claimId: string;
+  assignmentId: string;
+  deletedUserId: string;
+  ownerUserId: string;
   invitationToken: string;
   linkToken: string;
   verifyToken: string;
@@ -97,15 +100,29 @@ function tour(ids: Ids): Stop[] {
     idp('/portal/users/new', '/portal/users/new', 'admin'),
     idp('/portal/users/:id', `/portal/users/${ids.userId}`, 'admin'),
     idp('/portal/users/:id/edit', `/portal/users/${ids.userId}/edit`, 'admin'),
+    idp('/portal/users/:id/delete', `/portal/users/${ids.userId}/delete`, 'admin'),
+    idp('/portal/users/deleted', '/portal/users/deleted', 'admin'),
+    idp('/portal/users/deleted/:id/delete', `/portal/users/deleted/${ids.deletedUserId}/delete`, 'admin'),
     idp('/portal/groups', '/portal/groups', 'admin'),
     idp('/portal/groups/new', '/portal/groups/new', 'admin'),
     idp('/portal/groups/:id', `/portal/groups/${ids.groupId}`, 'admin'),
+    idp(
+      '/portal/groups/:id/members/:userId/remove',
+      `/portal/groups/${ids.groupId}/members/${ids.userId}/remove`,
+      'admin',
+    ),
+    idp('/portal/groups/:id/delete', `/portal/groups/${ids.groupId}/delete`, 'admin'),
     idp('/portal/applications', '/portal/applications', 'admin'),
     idp('/portal/applications/new', '/portal/applications/new', 'admin'),
     idp('/portal/applications/new/:template', '/portal/applications/new/sentry-self-hosted', 'admin'),
     idp('/portal/applications/:id', app, 'admin'),
     idp('/portal/applications/:id/properties', `${app}/properties`, 'admin'),
     idp('/portal/applications/:id/users', `${app}/users`, 'admin'),
+    idp(
+      '/portal/applications/:id/assignments/:assignmentId/remove',
+      `${app}/assignments/${ids.assignmentId}/remove`,
+      'admin',
+    ),
     idp('/portal/applications/:id/sso', `${app}/sso`, 'admin'),
     idp('/portal/applications/:id/sso/basic', `${app}/sso/basic`, 'admin'),
     idp('/portal/applications/:id/test', `${app}/test`, 'admin'),
@@ -119,6 +136,11 @@ function tour(ids: Ids): Stop[] {
     idp('/portal/wizard/new/:template', '/portal/wizard/new/sentry-self-hosted', 'admin'),
     idp('/portal/wizard/:id/sso', `/portal/wizard/${ids.appId}/sso`, 'admin'),
     idp('/portal/wizard/:id/users', `/portal/wizard/${ids.appId}/users`, 'admin'),
+    idp(
+      '/portal/wizard/:id/users/:assignmentId/remove',
+      `/portal/wizard/${ids.appId}/users/${ids.assignmentId}/remove`,
+      'admin',
+    ),
     idp('/portal/wizard/:id/review', `/portal/wizard/${ids.appId}/review`, 'admin'),
     idp('/portal/sign-ins', '/portal/sign-ins', 'admin'),
     idp('/portal/audit', '/portal/audit', 'admin'),
@@ -136,9 +158,16 @@ function tour(ids: Ids): Stop[] {
     sp('/organizations/new/', '/organizations/new/', 'owner'),
     sp('/organizations/:org/', `/organizations/${org}/`, 'owner'),
     sp('/settings/:org/members/', `/settings/${org}/members/`, 'owner'),
+    sp(
+      '/settings/:org/members/:userId/remove/',
+      `/settings/${org}/members/${ids.ownerUserId}/remove/`,
+      'owner',
+    ),
     sp('/settings/:org/auth/', `/settings/${org}/auth/`, 'owner'),
     sp('/settings/:org/auth/configure/:kind/', `/settings/${org}/auth/configure/active-directory/`, 'owner'),
     sp('/settings/:org/auth/attempts/', `/settings/${org}/auth/attempts/`, 'owner'),
+    // Reached only after a setup sign-in as someone else; opened without one, it says so.
+    sp('/settings/:org/auth/setup-identity/', `/settings/${org}/auth/setup-identity/`, 'owner', { status: 404 }),
     sp('/settings/:org/audit-log/', `/settings/${org}/audit-log/`, 'owner'),
     sp('/settings/:org/domains/', `/settings/${org}/domains/`, 'owner'),
     sp('/dev/outbox/', '/dev/outbox/', 'owner'),
@@ -255,6 +284,17 @@ describe('every page of both services, opened in Chromium', { timeout: 300_000 }
       const appId = await linkId(admin, /^\/portal\/applications\/([0-9a-f-]{36})$/);
       await admin.goto(`${idpUrl}/portal/applications/${appId}/sso/claims`);
       const claimId = await linkId(admin, /\/sso\/claims\/([0-9a-f-]{36})$/);
+      await admin.goto(`${idpUrl}/portal/applications/${appId}/users`);
+      const assignmentId = await linkId(admin, /\/assignments\/([0-9a-f-]{36})\/remove$/);
+      // A user deleted through the confirmation, for the Deleted users pages.
+      await admin.goto(`${idpUrl}/portal/users/new`);
+      await admin.getByLabel('User principal name').fill('Gone@contoso.com');
+      await admin.getByLabel('Display name').fill('Gone');
+      await admin.getByRole('button', { name: 'Create' }).click();
+      const deletedUserId = await linkId(admin, /^\/portal\/users\/([0-9a-f-]{36})$/);
+      await admin.goto(`${idpUrl}/portal/users/${deletedUserId}/delete`);
+      await admin.getByRole('button', { name: 'Delete Gone' }).click();
+      await admin.waitForURL(`${idpUrl}/portal/users`);
 
       // The Workspace owner signs in and invites someone.
       const owner = await window('owner');
@@ -270,6 +310,7 @@ describe('every page of both services, opened in Chromium', { timeout: 300_000 }
         .getByRole('textbox', { name: 'Invitation link', exact: true })
         .inputValue();
       const invitationToken = /\/accept-invite\/([^/]+)\//.exec(inviteUrl)?.[1] ?? '';
+      const ownerUserId = await linkId(owner, /\/members\/([^/]+)\/remove\/$/);
 
       // B.Simon has a Workspace account of her own; signing in to acme through SSO with the same email
       // asks her to link the two, and the emailed link lands in her outbox.
@@ -323,6 +364,9 @@ describe('every page of both services, opened in Chromium', { timeout: 300_000 }
         groupId,
         appId,
         claimId,
+        assignmentId,
+        deletedUserId,
+        ownerUserId,
         invitationToken,
         linkToken,
         verifyToken,
@@ -343,6 +387,9 @@ describe('every page of both services, opened in Chromium', { timeout: 300_000 }
       groupId: 'g',
       appId: 'a',
       claimId: 'c',
+      assignmentId: 'as',
+      deletedUserId: 'd',
+      ownerUserId: 'o',
       invitationToken: 'i',
       linkToken: 'l',
       verifyToken: 'v',

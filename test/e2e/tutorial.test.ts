@@ -77,7 +77,7 @@ for (const dialect of DIALECTS) {
     );
 
     step(
-      'Test SSO, either mode: the My Apps tile signs B.Simon in IdP-initiated without a Sign-on URL, and through the Workspace login with one',
+      'Test SSO, either mode: the My Apps tile signs B.Simon in with no further click, IdP-initiated without a Sign-on URL and SP-initiated with one (the organization sends its members straight to the Directory)',
       () => testMyApps(tutorial),
     );
 
@@ -87,7 +87,7 @@ for (const dialect of DIALECTS) {
     );
 
     step(
-      'Require SSO: a member who signs in with a password is sent through SSO (and links her account by proving its password); sign-out signs her out',
+      'Require SSO: a member who signs in with a password is sent through SSO (and links her account by proving its password); sign-out signs her out, and opening the organization again goes straight through the Directory',
       () => requireSso(tutorial),
     );
 

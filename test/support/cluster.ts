@@ -155,6 +155,8 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     SP_PORT: String(port),
     SP_BASE_URL: spPublic,
     DATABASE_URL: urls.sp,
+    // Instances share the database, so they share the key that seals its SP signing keys.
+    SP_SECRET_KEY: secretKey,
     SP_SIGN_IN_RATE_LIMIT: '100000',
     // The Directory's metadata URL is on 127.0.0.1: seeding and the scheduled refresh fetch it there.
     SP_ALLOW_LOOPBACK_METADATA: 'true',

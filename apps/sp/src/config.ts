@@ -8,6 +8,7 @@ import {
   readOperationSettings,
   type TrustProxy,
 } from '@federa/kit';
+import { parseSecretKey } from './request-signing/secret-key.ts';
 
 export interface SmtpConfig {
   host: string;
@@ -52,6 +53,11 @@ export interface Config extends OperationSettings {
    * (SP_DNS_SERVERS, comma-separated); empty: the system's resolver.
    */
   dnsServers: string[];
+  /**
+   * Seals each organization's SP signing key (SP_SECRET_KEY: 64 hex characters). Null when unset:
+   * main.ts then keeps one in ./data/sp-secret.key.
+   */
+  secretKey: Buffer | null;
   /** Whether cookies carry `Secure`. True for https, and for http on localhost/127.0.0.1 (secure contexts). */
   secureCookies: boolean;
 }
@@ -151,6 +157,15 @@ export function readConfig(env: Record<string, string | undefined>): Config {
     };
   }
 
+  let secretKey: Buffer | null = null;
+  if (env.SP_SECRET_KEY) {
+    secretKey = parseSecretKey(env.SP_SECRET_KEY);
+    if (!secretKey)
+      problems.push(
+        'SP_SECRET_KEY must be 32 bytes as 64 hex characters (make one with: openssl rand -hex 32)',
+      );
+  }
+
   const operations = readOperationSettings(env, problems);
   const listen = parseListenHost(env.SP_HOST, 'SP_HOST');
   if (listen.problem) problems.push(listen.problem);
@@ -192,6 +207,7 @@ export function readConfig(env: Record<string, string | undefined>): Config {
     smtp,
     devOutbox: flag(env.SP_DEV_OUTBOX, 'SP_DEV_OUTBOX', false, problems),
     dnsServers: dnsServers(env.SP_DNS_SERVERS, problems),
+    secretKey,
     secureCookies,
   };
   if (problems.length > 0) throw new ConfigError(problems);
@@ -200,5 +216,6 @@ export function readConfig(env: Record<string, string | undefined>): Config {
 
 /** The configuration tests use: the defaults with the development outbox on, and overrides. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...readConfig({}), devOutbox: true, ...overrides };
+  // A fixed key: app instances sharing a test database must open each other's sealed keys.
+  return { ...readConfig({}), devOutbox: true, secretKey: Buffer.alloc(32, 7), ...overrides };
 }

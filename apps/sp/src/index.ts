@@ -22,5 +22,6 @@ export {
   configureProviderFromXml,
   configureProviderManually,
   type ProviderDeps,
+  updateProviderOptions,
 } from './providers/providers.service.ts';
 export { spUrls } from './sso/urls.ts';

@@ -8,11 +8,14 @@ import { auditLogPage } from './audit/audit.routes.ts';
 import type { Context } from './context.ts';
 import * as domains from './domains/domains.routes.ts';
 import * as link from './identities/link.routes.ts';
+import * as setupIdentity from './identities/setup-identity.routes.ts';
 import { outboxPage } from './mail/outbox.routes.ts';
 import * as organizations from './organizations/organizations.routes.ts';
+import * as removeMember from './organizations/remove-member.routes.ts';
 import * as authSettings from './providers/settings.routes.ts';
 import * as login from './sso/login.routes.ts';
 import * as logout from './sso/logout.ts';
+import { spMetadata } from './sso/sp-metadata.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -47,12 +50,13 @@ export function registerRoutes(app: FastifyInstance, ctx: Context): void {
   app.get('/settings/:org/members/', organizations.membersPage(ctx));
   app.post('/settings/:org/members/invite/', organizations.invite(ctx));
   app.post('/settings/:org/members/:userId/role/', organizations.changeRole(ctx));
-  app.post('/settings/:org/members/:userId/remove/', organizations.remove(ctx));
+  app.get('/settings/:org/members/:userId/remove/', removeMember.removeMemberPage(ctx));
+  app.post('/settings/:org/members/:userId/remove/', removeMember.removeMemberSubmit(ctx));
   app.get('/accept-invite/:token/', organizations.acceptInvitePage(ctx));
   app.post('/accept-invite/:token/', organizations.acceptInvite(ctx));
 
   // SAML endpoints (paths are Sentry's)
-  app.get('/saml/metadata/:org/', login.spMetadata(ctx));
+  app.get('/saml/metadata/:org/', spMetadata(ctx));
   app.post('/saml/acs/:org/', { config: { csrf: false } }, acs(ctx));
   app.get('/saml/sls/:org/', logout.slsRedirect(ctx));
   app.post('/saml/sls/:org/', { config: { csrf: false } }, logout.slsPost(ctx));
@@ -72,6 +76,9 @@ export function registerRoutes(app: FastifyInstance, ctx: Context): void {
   app.get('/settings/:org/auth/configure/:kind/', authSettings.configurePage(ctx));
   app.post('/settings/:org/auth/configure/:kind/', authSettings.configure(ctx));
   app.post('/settings/:org/auth/test/', authSettings.testAndFinish(ctx));
+  app.get('/settings/:org/auth/setup-identity/', setupIdentity.setupIdentityPage(ctx));
+  app.post('/settings/:org/auth/setup-identity/confirm/', setupIdentity.confirmSetupIdentityRoute(ctx));
+  app.post('/settings/:org/auth/setup-identity/decline/', setupIdentity.declineSetupIdentityRoute(ctx));
   app.post('/settings/:org/auth/settings/', authSettings.saveOptions(ctx));
   app.post('/settings/:org/auth/mapping/', authSettings.saveMapping(ctx));
   app.post('/settings/:org/auth/refresh/', authSettings.refresh(ctx));

@@ -16,7 +16,12 @@ describe('Active Directory attribute mapping', () => {
       [ENTRA_CLAIMS.email]: ['B.Simon@contoso.com'],
       [ENTRA_CLAIMS.displayName]: ['B.Simon'],
     });
-    assert.deepEqual(identity, { idpUserId: OBJECT_ID, email: 'b.simon@contoso.com', name: 'B.Simon' });
+    assert.deepEqual(identity, {
+      idpUserId: OBJECT_ID,
+      email: 'b.simon@contoso.com',
+      name: 'B.Simon',
+      emailFrom: ENTRA_CLAIMS.email,
+    });
   });
 
   test('prefers first and last name over displayname', () => {
@@ -30,11 +35,49 @@ describe('Active Directory attribute mapping', () => {
     assert.equal(identity.name, 'Britta Simon');
   });
 
-  test('refuses a user the IdP sent without an email, saying the user needs one', () => {
+  test('takes the email from the name claim (the UPN) when Entra left emailaddress out (a user without a mailbox)', () => {
+    // The tutorial's B.Simon: Name and User name only, so user.mail is empty and Entra omits emailaddress.
+    const identity = mapIdentity(ACTIVE_DIRECTORY_MAPPING, 'B.Simon@contoso.com', {
+      [ENTRA_CLAIMS.objectId]: [OBJECT_ID],
+      [ENTRA_CLAIMS.displayName]: ['B.Simon'],
+      [ENTRA_CLAIMS.name]: ['B.Simon@contoso.com'],
+    });
+    assert.deepEqual(identity, {
+      idpUserId: OBJECT_ID,
+      email: 'b.simon@contoso.com',
+      name: 'B.Simon',
+      emailFrom: ENTRA_CLAIMS.name,
+    });
+  });
+
+  test('prefers emailaddress over the UPN when both are sent', () => {
+    const identity = mapIdentity(ACTIVE_DIRECTORY_MAPPING, 'x', {
+      [ENTRA_CLAIMS.objectId]: [OBJECT_ID],
+      [ENTRA_CLAIMS.email]: ['britta@contoso.com'],
+      [ENTRA_CLAIMS.name]: ['B.Simon@contoso.com'],
+    });
+    assert.equal(identity.email, 'britta@contoso.com');
+  });
+
+  test('refuses a user the IdP sent with neither an email nor a UPN, saying the user needs one', () => {
     assert.throws(
       () =>
         mapIdentity(ACTIVE_DIRECTORY_MAPPING, 'admin@contoso.com', { [ENTRA_CLAIMS.objectId]: [OBJECT_ID] }),
       (error) => error instanceof MappingError && error.code === 'EMAIL_MISSING',
+    );
+  });
+
+  test('refuses a UPN that is not address-shaped', () => {
+    assert.throws(
+      () =>
+        mapIdentity(ACTIVE_DIRECTORY_MAPPING, 'x', {
+          [ENTRA_CLAIMS.objectId]: [OBJECT_ID],
+          [ENTRA_CLAIMS.name]: ['CONTOSO\\bsimon'],
+        }),
+      (error) =>
+        error instanceof MappingError &&
+        error.code === 'EMAIL_INVALID' &&
+        error.detail.attribute === ENTRA_CLAIMS.name,
     );
   });
 });

@@ -103,6 +103,7 @@ export async function startWorld(dialect: TestDialect): Promise<World> {
           SP_PORT: String(spPort),
           SP_BASE_URL: spUrl,
           DATABASE_URL: spDatabase,
+          SP_SECRET_KEY: randomBytes(32).toString('hex'),
           // The Directory's metadata URL is on 127.0.0.1: the local setup needs loopback allowed.
           SP_ALLOW_LOOPBACK_METADATA: 'true',
           // No SMTP here: mail goes to the development outbox, as in the demo.

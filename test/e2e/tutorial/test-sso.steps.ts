@@ -45,6 +45,7 @@ export async function testSpInitiated(t: Tutorial): Promise<void> {
   await see(bsimon.getByRole('banner').getByText(BSIMON.email));
   await world.screenshot(bsimon, '17-signed-in-to-the-organization');
   await bsimon.context().close();
+  await sameAttemptOnBothSides(t);
 
   // Going to the Workspace's login page directly and starting there.
   const direct = await world.window();
@@ -54,6 +55,38 @@ export async function testSpInitiated(t: Tutorial): Promise<void> {
   await arriveAt(direct, urls().signOnUrl);
   await see(direct.getByRole('banner').getByText(BSIMON.email));
   await direct.context().close();
+}
+
+/** The SAML ids in a log row's "SAML ids" cell: AuthnRequest, Response, Assertion. */
+function samlIdsIn(text: string | null): { authnRequest: string; response: string; assertion: string } {
+  const found = /AuthnRequest\s+(\S+)\s+Response\s+(\S+)\s+Assertion\s+(\S+)/.exec(text ?? '');
+  assert.ok(found, `no SAML ids in: ${text}`);
+  return { authnRequest: found[1]!, response: found[2]!, assertion: found[3]! };
+}
+
+/**
+ * One attempt, both sides: B.Simon's newest sign-in, as the Directory's sign-in log and the
+ * Workspace's SSO attempts log show it, carries the same AuthnRequest, Response and Assertion ids.
+ */
+async function sameAttemptOnBothSides(t: Tutorial): Promise<void> {
+  const { world, admin, sp } = t;
+  await admin.goto(`${world.idpUrl}/portal/sign-ins`);
+  await seeHeading(admin, 'Sign-in logs');
+  const directoryRow = admin
+    .getByRole('row')
+    .filter({ hasText: BSIMON.userName })
+    .filter({ hasText: 'Success' })
+    .first();
+  const directory = samlIdsIn(await directoryRow.textContent());
+  await admin.goto(sp(`/settings/${ORG}/auth/attempts/`));
+  await seeHeading(admin, 'SSO sign-in attempts');
+  const workspaceRow = admin
+    .getByRole('row')
+    .filter({ hasText: BSIMON.email })
+    .filter({ hasText: 'Signed in' })
+    .first();
+  const workspace = samlIdsIn(await workspaceRow.textContent());
+  assert.deepEqual(workspace, directory);
 }
 
 /**
@@ -101,7 +134,7 @@ export async function testIdpInitiated(t: Tutorial): Promise<void> {
 
 /**
  * “Test SSO”, either mode: the My Apps tile without a Sign-on URL (IdP-initiated) and with one
- * (through the Workspace login page).
+ * (SP-initiated: the organization sends its members straight to the Directory), with no further click.
  */
 export async function testMyApps(t: Tutorial): Promise<void> {
   const { world, admin, sp, urls } = t;
@@ -125,16 +158,21 @@ export async function testMyApps(t: Tutorial): Promise<void> {
   await admin.getByLabel('Sign on URL (Optional)').fill(urls().signOnUrl);
   await admin.getByRole('button', { name: 'Save' }).click();
   await see(card(admin, '1. Basic SAML Configuration').getByText(urls().signOnUrl));
+  // The owner has the Workspace send signed-out members straight to the Directory.
+  await admin.goto(sp(`/settings/${ORG}/auth/`));
+  await admin.getByLabel('Send members straight to the identity provider').check();
+  await admin.getByRole('button', { name: 'Save settings' }).click();
+  await see(admin.getByRole('status').filter({ hasText: 'Settings saved.' }));
 
   await bsimon.getByRole('banner').getByRole('button', { name: 'Sign out' }).click();
   await bsimon.goto(`${world.idpUrl}/myapps`);
   visited = trail(bsimon);
   await tile.click();
-  await arriveAt(bsimon, (u) => u.href.startsWith(sp(`/auth/login/${ORG}/`)));
-  await bsimon.getByRole('button', { name: 'Continue with Active Directory' }).click();
-  // Still signed in at the Directory: no password asked, back to the organization.
+  // The Sign-on URL sends her to the Directory, where she is still signed in: no password asked, no
+  // button to click, back to the organization.
   await arriveAt(bsimon, urls().signOnUrl);
   await see(bsimon.getByRole('banner').getByText(BSIMON.email));
   assert.ok(visited.includes(urls().signOnUrl), visited.join('\n'));
+  assert.ok(!visited.some((u) => u.startsWith(sp('/auth/login/'))), visited.join('\n'));
   await bsimon.context().close();
 }

@@ -10,6 +10,7 @@ import {
   see,
   seeHeading,
   signInAtDirectory,
+  trail,
 } from '../support/pages.ts';
 import {
   ADMIN,
@@ -216,7 +217,12 @@ export async function requireSso(t: Tutorial): Promise<void> {
   await see(alex.getByRole('link', { name: 'Sign in' }));
   const me = await openJson(alex, sp('/api/0/users/me/'));
   assert.equal(me.status, 401);
+  // Signed out, she is sent straight to the Directory (Require SSO sends members there), where she is
+  // still signed in: back in the organization with no click, and no Workspace login page on the way.
+  const visited = trail(alex);
   await alex.goto(urls().signOnUrl);
-  await arriveAt(alex, (u) => u.href.startsWith(sp(`/auth/login/${ORG}/`)));
+  await arriveAt(alex, urls().signOnUrl);
+  await see(alex.getByRole('banner').getByText(ALEX.email));
+  assert.ok(!visited.some((u) => u.startsWith(sp('/auth/login/'))), visited.join('\n'));
   await alex.context().close();
 }

@@ -26,6 +26,7 @@ export function acs(ctx: Context) {
           detail: result.refusal.detail,
           reference: request.id,
           at: ctx.clock.now().toISOString(),
+          responseId: result.ids.responseId,
         }),
       });
     }
@@ -40,6 +41,14 @@ export function acs(ctx: Context) {
       session.regenerate();
       session.set('pendingLink', outcome.pendingLinkId);
       return seeOther(reply, `/auth/link/${org}/`);
+    }
+    if (outcome.kind === 'setup-confirmation') {
+      // The admin who started the setup in this browser (the pending request was bound to their
+      // session) stays signed in, without SSO, and decides whether the returned identity is theirs.
+      signInSession(session, outcome.userId);
+      session.set('pendingSetupLink', outcome.pendingLinkId);
+      await csrfToken(request);
+      return seeOther(reply, `/settings/${org}/auth/setup-identity/`);
     }
     signInSession(session, outcome.userId, {
       organizationId: outcome.organizationId,

@@ -50,16 +50,25 @@ export function failureBody(input: {
   detail: Record<string, unknown> | null;
   reference: string;
   at: string;
+  /** The SAML Response's ID as sent: the other side's reference (the IdP's sign-in log shows it). */
+  responseId?: string | null;
 }): SafeHtml {
+  const unknownOrganization = input.code === 'ORGANIZATION_NOT_FOUND';
   return card(
     null,
     html`<p role="alert"><strong>${publicReason(input.code, input.detail)}</strong></p>
 ${facts([
   ['Error code', html`<code>${input.code}</code>`],
   ['Reference', html`<code>${input.reference}</code>`],
+  ...(input.responseId ? [['SAML Response ID', html`<code>${input.responseId}</code>`] as const] : []),
   ['Time', input.at],
 ])}
-<p>Try again from the organization’s login page. If it keeps failing, give the reference above to an administrator of the organization: they see what to fix under Settings → Auth → SSO sign-in attempts.</p>
-<div class="actions"><a class="button" href="/auth/login/${input.slug}/">Try again</a></div>`,
+${
+  unknownOrganization
+    ? // Nobody administers an organization that does not exist: say who can act on it.
+      html`<p>No organization here is called <code>${input.slug}</code>, so no administrator here sees this attempt. The application’s Reply URL at your identity provider is probably mistyped: give the reference and the SAML Response ID above to whoever set up the application there (the identity provider’s sign-in log shows the same Response ID), or to the operator of this service.</p>`
+    : html`<p>Try again from the organization’s login page. If it keeps failing, give the reference above to an administrator of the organization: they see what to fix under Settings → Auth → SSO sign-in attempts${input.responseId ? ', and the identity provider’s sign-in log shows the same SAML Response ID' : ''}.</p>
+<div class="actions"><a class="button" href="/auth/login/${input.slug}/">Try again</a></div>`
+}`,
   );
 }

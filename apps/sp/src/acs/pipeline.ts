@@ -9,6 +9,7 @@ import { mapAttributes } from './checks/map-attributes.ts';
 import { organizationHasSso } from './checks/organization.ts';
 import { checkSetupState } from './checks/setup-state.ts';
 import { validateSamlResponse } from './checks/validate-response.ts';
+import { type MessageIds, messageIdsOf } from './message-ids.ts';
 import { type AcsCheck, AcsFailure, type AcsOutcome, type AcsState } from './state.ts';
 
 /** The assertion consumer service, as the named checks it runs, in order. */
@@ -33,11 +34,12 @@ export interface AcsRefusal {
 export type AcsResult =
   | {
       ok: true;
+      ids: MessageIds;
       outcome: AcsOutcome;
       /** The session the answered request was started from (its row's key); null when unsolicited. */
       startedFromSession: string | null;
     }
-  | { ok: false; refusal: AcsRefusal };
+  | { ok: false; refusal: AcsRefusal; ids: MessageIds };
 
 function refusalOf(check: string, error: unknown): AcsRefusal | null {
   if (error instanceof SamlError || error instanceof AcsFailure || error instanceof MappingError) {
@@ -59,7 +61,7 @@ function refusalOf(check: string, error: unknown): AcsRefusal | null {
 export async function runAcs(state: AcsState): Promise<AcsResult> {
   const { ctx, request } = state;
   let current = ACS_CHECKS[0]!.name;
-  const log = (outcome: 'success' | 'failure', refusal: AcsRefusal | null) =>
+  const log = (outcome: 'success' | 'failure', refusal: AcsRefusal | null, ids: MessageIds) =>
     recordAttempt(ctx.db, {
       id: request.id,
       organizationId: state.organization?.id ?? null,
@@ -69,9 +71,14 @@ export async function runAcs(state: AcsState): Promise<AcsResult> {
       checkName: refusal?.check ?? current,
       errorCode: refusal?.code ?? null,
       message: refusal?.message ?? null,
-      detail: refusal?.detail ?? null,
       idpUserId: state.identity?.idpUserId ?? null,
       userId: state.outcome?.kind === 'signed-in' ? state.outcome.userId : null,
+      authnRequestId: ids.authnRequestId,
+      responseId: ids.responseId,
+      assertionId: ids.assertionId,
+      subjectName: state.identity?.name ?? null,
+      subjectEmail: state.identity?.email ?? null,
+      detail: refusal ? refusal.detail : emailFallbackOf(state),
     });
   try {
     for (const check of ACS_CHECKS) {
@@ -80,23 +87,61 @@ export async function runAcs(state: AcsState): Promise<AcsResult> {
     }
   } catch (error) {
     const refusal = refusalOf(current, error);
+    const ids = messageIdsOf(state);
     if (!refusal) {
-      await log('failure', {
-        check: current,
-        code: 'INTERNAL_ERROR',
-        message: 'An unexpected error; see the server log.',
-        detail: null,
-      }).catch(() => {});
+      await log(
+        'failure',
+        {
+          check: current,
+          code: 'INTERNAL_ERROR',
+          message: 'An unexpected error; see the server log.',
+          detail: null,
+        },
+        ids,
+      ).catch(() => {});
       throw error;
     }
-    request.log.warn(
-      { check: refusal.check, code: refusal.code, organization: state.slug },
-      'SSO sign-in refused',
-    );
-    await log('failure', refusal);
-    return { ok: false, refusal };
+    const saml = {
+      authnRequestId: ids.authnRequestId,
+      responseId: ids.responseId,
+      assertionId: ids.assertionId,
+    };
+    if (refusal.code === 'ORGANIZATION_NOT_FOUND') {
+      // No organization owns this attempt, so no admin can see it: it is the operators'. Its row keeps
+      // organization_id null (found by its reference), this line says which IdP sent it where (an
+      // IdP-initiated sign-in with a mistyped Reply URL, typically), and /metrics counts it under
+      // code="ORGANIZATION_NOT_FOUND". The line carries the correlation id, like every request line.
+      request.log.warn(
+        { check: refusal.check, code: refusal.code, organization: state.slug, issuer: ids.issuer, ...saml },
+        'SSO response posted to an organization that does not exist (check the Reply URL at that IdP)',
+      );
+    } else {
+      request.log.warn(
+        { check: refusal.check, code: refusal.code, organization: state.slug, ...saml },
+        'SSO sign-in refused',
+      );
+    }
+    await log('failure', refusal, ids);
+    return { ok: false, refusal, ids };
   }
-  await log('success', null);
-  request.log.info({ organization: state.slug, outcome: state.outcome!.kind }, 'SSO sign-in accepted');
-  return { ok: true, outcome: state.outcome!, startedFromSession: state.answered?.sessionHash ?? null };
+  const ids = messageIdsOf(state);
+  await log('success', null, ids);
+  request.log.info(
+    {
+      organization: state.slug,
+      outcome: state.outcome!.kind,
+      responseId: ids.responseId,
+      assertionId: ids.assertionId,
+    },
+    'SSO sign-in accepted',
+  );
+  return { ok: true, ids, outcome: state.outcome!, startedFromSession: state.answered?.sessionHash ?? null };
+}
+
+/** On success, whether the email came from a fallback claim (attribute-mapping.ts), for the log. */
+function emailFallbackOf(state: AcsState): Record<string, unknown> | null {
+  const identity = state.identity;
+  const mapped = state.provider?.mapping.email ?? null;
+  if (!identity || identity.emailFrom === (mapped ?? 'NameID')) return null;
+  return { emailFrom: identity.emailFrom };
 }

@@ -36,7 +36,8 @@ export type AcsOutcome =
       created: boolean;
       activated: boolean;
     }
-  | { kind: 'link-required'; pendingLinkId: string };
+  | { kind: 'link-required'; pendingLinkId: string }
+  | { kind: 'setup-confirmation'; pendingLinkId: string; userId: string };
 
 /** What the checks learn, in order; each check reads what the ones before it set. */
 export interface AcsState {

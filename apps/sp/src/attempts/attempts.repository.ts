@@ -13,6 +13,13 @@ export interface SsoAttempt {
   detail: Record<string, unknown> | null;
   idpUserId: string | null;
   userId: string | null;
+  /** The SAML ids, as the IdP's sign-in log shows them (unverified when the attempt failed early). */
+  authnRequestId: string | null;
+  responseId: string | null;
+  assertionId: string | null;
+  /** Who, as the attribute mapping read them; null when it did not run. */
+  subjectName: string | null;
+  subjectEmail: string | null;
 }
 
 export async function recordAttempt(db: Db, attempt: SsoAttempt): Promise<void> {
@@ -30,6 +37,11 @@ export async function recordAttempt(db: Db, attempt: SsoAttempt): Promise<void> 
       detail: attempt.detail ? JSON.stringify(attempt.detail) : null,
       idp_user_id: attempt.idpUserId,
       user_id: attempt.userId,
+      authn_request_id: attempt.authnRequestId,
+      response_id: attempt.responseId,
+      assertion_id: attempt.assertionId,
+      subject_name: attempt.subjectName,
+      subject_email: attempt.subjectEmail,
     })
     .execute();
 }
@@ -55,5 +67,10 @@ export async function listAttempts(db: Db, organizationId: string, limit: number
     detail: r.detail ? (JSON.parse(r.detail) as Record<string, unknown>) : null,
     idpUserId: r.idp_user_id,
     userId: r.user_id,
+    authnRequestId: r.authn_request_id,
+    responseId: r.response_id,
+    assertionId: r.assertion_id,
+    subjectName: r.subject_name,
+    subjectEmail: r.subject_email,
   }));
 }

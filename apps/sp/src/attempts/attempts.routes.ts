@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Context } from '../context.ts';
 import { orgPageAccess } from '../web/access.ts';
 import { sendPage } from '../web/page.ts';
-import { attemptRows } from './attempts.pages.ts';
+import { ATTEMPT_COLUMNS, attemptRows } from './attempts.pages.ts';
 import { listAttempts } from './attempts.repository.ts';
 
 export function attemptsPage(ctx: Context) {
@@ -24,14 +24,7 @@ export function attemptsPage(ctx: Context) {
         { href: `/settings/${org}/auth/`, label: 'Auth' },
         { label: 'Sign-in attempts' },
       ],
-      body: card(
-        null,
-        table(
-          ['When', 'Result', 'Failed check', 'What to do', 'Reference'],
-          attemptRows(attempts),
-          'No sign-in attempts yet.',
-        ),
-      ),
+      body: card(null, table(ATTEMPT_COLUMNS, attemptRows(attempts), 'No sign-in attempts yet.')),
     });
   };
 }

@@ -32,7 +32,9 @@ export function fixFor(code: string | null, detail: Detail, message: string | nu
         return `The IdP signed with SHA-1 (${str(detail, 'algorithm')}), which this organization refuses. Best: set the IdP to sign with SHA-256 (in Entra or Federa Directory: Single sign-on → SAML Certificates → Edit → Signing Algorithm). If it can only send SHA-1, turn on ${SHA1_SETTING_PLACE}.`;
       return `The IdP signed with an algorithm that is never accepted (${str(detail, 'algorithm')}). Set the IdP to sign with RSA-SHA256.`;
     case 'SIGNATURE_MISSING':
-      return 'The IdP sent an unsigned response. Set the IdP to sign the SAML assertion (in Entra: Signing Option “Sign SAML assertion”).';
+      // Unsigned altogether, or a signed response around an unsigned assertion where the organization
+      // requires signed assertions (its SP metadata says WantAssertionsSigned).
+      return 'The IdP did not sign the SAML assertion. Set the IdP to sign it (in Entra: Signing Option “Sign SAML assertion” or “Sign SAML response and assertion”); if the IdP can only sign the response, turn off “Require signed assertions” under Settings → Auth → Settings.';
     case 'UNSOLICITED_NOT_ALLOWED':
       return 'The sign-in was started at the IdP (IdP-initiated). Turn on “Allow IdP-initiated sign-in”, or start the sign-in from this organization’s login page.';
     case 'IN_RESPONSE_TO_UNEXPECTED':

@@ -1,10 +1,13 @@
 import { configChangesMigration, rateLimitsMigration, sessionsMigration } from '@federa/kit';
 import type { Kysely, Migration } from 'kysely';
 import { scopedAccountsMigration } from '../accounts/scoped-accounts.migration.ts';
+import { attemptSamlIdsMigration } from '../attempts/saml-ids.migration.ts';
 import { verifiedDomainsMigration } from '../domains/domains.migration.ts';
 import { sloResponseUrlMigration } from '../idp-metadata/slo-response-url.migration.ts';
 import { membersByJoinDateMigration } from '../organizations/members-index.migration.ts';
 import { allowSha1Migration } from '../providers/allow-sha1.migration.ts';
+import { sendToIdpMigration } from '../providers/send-to-idp.migration.ts';
+import { requestSigningMigration } from '../request-signing/request-signing.migration.ts';
 import { pendingSessionMigration } from '../sso/pending-session.migration.ts';
 import { CONFIG_TABLES } from './config-cache.ts';
 
@@ -240,4 +243,7 @@ export const migrations: Record<string, Migration> = {
   '0006-verified-domains': verifiedDomainsMigration,
   '0007-allow-sha1': allowSha1Migration,
   '0008-slo-response-url': sloResponseUrlMigration,
+  '0009-request-signing': requestSigningMigration,
+  '0010-send-to-idp': sendToIdpMigration,
+  '0011-attempt-saml-ids': attemptSamlIdsMigration,
 };

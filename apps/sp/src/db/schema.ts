@@ -101,6 +101,14 @@ export interface AuthProvidersTable {
   single_logout: number;
   /** Accept RSA-SHA1 signatures and SHA-1 digests from the IdP (migration 0007; off unless an admin turns it on). */
   allow_sha1: number;
+  /** Refuse an unsigned Assertion inside a signed Response (migration 0009). */
+  want_assertions_signed: number;
+  /** The owner turned AuthnRequest signing on (migration 0009). */
+  sign_requests: number;
+  /** The IdP's metadata says WantAuthnRequestsSigned="true" (migration 0009). */
+  idp_wants_requests_signed: number;
+  /** Send signed-out people straight to the IdP from the organization's pages (migration 0010). */
+  send_to_idp: number;
   created_at: string;
   updated_at: string;
   activated_at: string | null;
@@ -191,6 +199,13 @@ export interface SsoAttemptsTable {
   detail: string | null;
   idp_user_id: string | null;
   user_id: string | null;
+  /** SAML ids of the attempt (InResponseTo, Response ID, Assertion ID), as the IdP's log shows them. */
+  authn_request_id: string | null;
+  response_id: string | null;
+  assertion_id: string | null;
+  /** Who, as the attribute mapping read them (null before the mapping ran). */
+  subject_name: string | null;
+  subject_email: string | null;
 }
 
 export interface AuditLogTable {
@@ -219,6 +234,16 @@ export interface SessionsTable {
   expires_at: string;
 }
 
+/** An organization's SP signing key (migration 0009): published in its SP metadata, signs its requests. */
+export interface SpSigningKeysTable {
+  id: string;
+  organization_id: string;
+  certificate_pem: string;
+  /** AES-256-GCM under SP_SECRET_KEY, bound to the row's id (request-signing/secret-box.ts). */
+  private_key_sealed: string;
+  created_at: string;
+}
+
 export interface Schema {
   users: UsersTable;
   email_verifications: EmailVerificationsTable;
@@ -235,5 +260,6 @@ export interface Schema {
   sso_attempts: SsoAttemptsTable;
   audit_log: AuditLogTable;
   outbox: OutboxTable;
+  sp_signing_keys: SpSigningKeysTable;
   sessions: SessionsTable;
 }

@@ -34,6 +34,16 @@ export async function findIdentityOfUser(
   return row ? toIdentity(row) : null;
 }
 
+/** How many people are linked through the provider (what a change of its user-id mapping would split). */
+export async function countIdentities(db: Db, providerId: string): Promise<number> {
+  const row = await db
+    .selectFrom('identities')
+    .select((eb) => eb.fn.countAll<string | number>().as('n'))
+    .where('provider_id', '=', providerId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 export async function insertIdentity(db: Db, identity: Identity & { at: string }): Promise<void> {
   await db
     .insertInto('identities')

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '@federa/saml';
-import { findUserByEmail, insertUser } from '../accounts/accounts.repository.ts';
+import { findUserByEmail, findUserById, insertUser } from '../accounts/accounts.repository.ts';
 import { recordAudit } from '../audit/audit.repository.ts';
 import { addSeconds, nowIso } from '../context.ts';
 import type { Db } from '../db/db.ts';
@@ -34,7 +34,12 @@ export type Resolution =
   /** A known identity, the setup admin, or a person created just now. */
   | { kind: 'user'; userId: string; created: boolean }
   /** An account with this email exists and must prove itself first. */
-  | { kind: 'link-required'; pendingLinkId: string };
+  | { kind: 'link-required'; pendingLinkId: string }
+  /**
+   * "Test and finish setup" came back as someone with another email address than the admin who
+   * started it: the admin confirms before that identity becomes theirs (setup-identity.routes.ts).
+   */
+  | { kind: 'setup-confirmation'; pendingLinkId: string; userId: string };
 
 export class IdentityConflict extends Error {
   readonly code = 'IDENTITY_CONFLICT';
@@ -100,6 +105,25 @@ export async function resolveIdentity(
       throw new IdentityConflict(
         'Your account is already linked to another identity of this identity provider.',
       );
+    }
+    // Whoever the IdP signed in gets the admin's account (an owner's, often). An IdP session left over
+    // from testing as someone else must not hand it over unseen: ask, naming both.
+    const admin = await findUserById(trx, input.setupUserId);
+    if (admin && admin.email !== mapped.email) {
+      const pendingLinkId = randomUUID();
+      await insertPendingLink(trx, {
+        id: pendingLinkId,
+        organizationId: organization.id,
+        providerId: provider.id,
+        idpUserId: mapped.idpUserId,
+        userId: input.setupUserId,
+        email: mapped.email,
+        name: mapped.name,
+        ...input.subject,
+        createdAt: now,
+        expiresAt: addSeconds(clock.now(), LINK_SECONDS).toISOString(),
+      });
+      return { kind: 'setup-confirmation', pendingLinkId, userId: input.setupUserId };
     }
     await insertIdentity(trx, {
       id: randomUUID(),

@@ -84,6 +84,7 @@ export function idpSettingsFromMetadata(xml: string): IdpSettings {
     sloResponseUrl:
       slo?.responseLocation && slo.responseLocation !== slo.location ? slo.responseLocation : null,
     signingCertificates: idp.signingCertificates.map((c) => c.base64),
+    idpWantsRequestsSigned: idp.wantAuthnRequestsSigned,
   };
 }
 

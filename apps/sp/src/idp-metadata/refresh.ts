@@ -48,7 +48,9 @@ export async function refreshProviderMetadata(
     (settings.ssoUrl !== provider.ssoUrl ||
       settings.sloUrl !== provider.sloUrl ||
       settings.sloResponseUrl !== provider.sloResponseUrl ||
-      settings.ssoBinding !== provider.ssoBinding);
+      settings.ssoBinding !== provider.ssoBinding ||
+      // An IdP that starts requiring signed requests: the Workspace starts signing them.
+      settings.idpWantsRequestsSigned !== provider.idpWantsRequestsSigned);
   const won = await deps.db.transaction().execute(async (trx) => {
     const landed = await updateAfterRefresh(trx, provider.id, provider.metadataFetchedAt, {
       fetchedAt,

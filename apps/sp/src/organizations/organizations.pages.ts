@@ -1,4 +1,4 @@
-import { card, field, hiddenCsrf, html, type SafeHtml, table } from '@federa/kit';
+import { card, confirmLink, field, hiddenCsrf, html, type SafeHtml, table } from '@federa/kit';
 import type { FieldErrors } from '../validation.ts';
 import type { Member, Organization } from './organizations.repository.ts';
 import type { Invitation } from './organizations.service.ts';
@@ -111,7 +111,9 @@ export function membersBody(input: {
         ? html`<form method="post" action="/settings/${slug}/members/${m.userId}/role/" class="inline">${hiddenCsrf(input.csrf)}${roleSelect('role', `role-${m.userId}`, m.role, `Role of ${m.email}`)} <button type="submit" class="secondary">Save role</button></form>`
         : ROLE_INFO[m.role].label,
       manageable
-        ? html`<form method="post" action="/settings/${slug}/members/${m.userId}/remove/" class="inline">${hiddenCsrf(input.csrf)}<button type="submit" class="danger" aria-label="Remove ${m.email}">Remove</button></form>`
+        ? confirmLink(`/settings/${slug}/members/${m.userId}/remove/`, 'Remove', {
+            ariaLabel: `Remove ${m.email}`,
+          })
         : '',
     ];
   });

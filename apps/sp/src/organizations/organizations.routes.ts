@@ -2,7 +2,6 @@ import { card, csrfToken, getSession, html } from '@federa/kit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { verifyEmailNotice } from '../accounts/email-verification.routes.ts';
 import type { Context } from '../context.ts';
-import { forbidden } from '../errors.ts';
 import { PROVIDER_LABEL } from '../providers/providers.repository.ts';
 import { text, ValidationError } from '../validation.ts';
 import { orgPageAccess, requireUser } from '../web/access.ts';
@@ -24,7 +23,6 @@ import {
   findOpenInvitation,
   inviteMember,
   listPendingInvitations,
-  removeMember,
   scopedAccountError,
 } from './organizations.service.ts';
 import { can } from './roles.ts';
@@ -206,22 +204,7 @@ export function changeRole(ctx: Context): Handler {
   };
 }
 
-export function remove(ctx: Context): Handler {
-  return async (request, reply) => {
-    const { org, userId } = request.params as OrgParams & { userId: string };
-    const access = await orgPageAccess(request, reply, ctx, org, { permission: 'members:write' });
-    if (!access) return reply;
-    if (userId === access.user.id && access.role !== 'owner') throw forbidden('Ask an owner to remove you.');
-    await removeMember(ctx.db, ctx.clock, {
-      organizationId: access.organization.id,
-      actorUserId: access.user.id,
-      actorRole: access.role,
-      userId,
-    });
-    setFlash(await getSession(request), 'success', 'Member removed.');
-    return seeOther(reply, `/settings/${org}/members/`);
-  };
-}
+// Remove (a member) is confirmed first: remove-member.routes.ts.
 
 export function acceptInvitePage(ctx: Context): Handler {
   return async (request, reply) => {

@@ -16,7 +16,23 @@ export const ENTRA_CLAIMS = {
   givenName: 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname',
   surname: 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname',
   displayName: 'http://schemas.microsoft.com/identity/claims/displayname',
+  /** Entra's default `name` claim: the user principal name (user.userprincipalname). */
+  name: 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name',
 } as const;
+
+/**
+ * Where the email comes from when Entra's `emailaddress` claim is absent. Entra sources that claim
+ * from user.mail, which is empty for a user without a mailbox (the tutorial's B.Simon, created with
+ * Name and User name only), and leaves an empty claim out. Its default `name` claim is the user
+ * principal name (B.Simon@contoso.com), an address-shaped identifier every Entra user has and the one
+ * the person typed to sign in. So an organization whose email claim is Entra's `emailaddress` takes the
+ * UPN from `name` instead of refusing the sign-in (while the IdP's log says it succeeded). The address
+ * is asserted by the IdP like any other: it reserves and links nothing outside the organization
+ * (DESIGN.md baseline 11), and the Workspace never treats it as verified.
+ */
+export const EMAIL_FALLBACKS: Readonly<Record<string, string>> = {
+  [ENTRA_CLAIMS.email]: ENTRA_CLAIMS.name,
+};
 
 export const ACTIVE_DIRECTORY_MAPPING: AttributeMapping = {
   userId: ENTRA_CLAIMS.objectId,
@@ -37,6 +53,8 @@ export interface MappedIdentity {
   idpUserId: string;
   email: string;
   name: string;
+  /** The attribute the email was read from (`NameID` for the NameID): a fallback shows here. */
+  emailFrom: string;
 }
 
 /** Why the assertion's values cannot make an identity, for the sign-in log. */
@@ -66,19 +84,26 @@ export function mapIdentity(
       { attribute: mapping.userId ?? 'NameID' },
     );
   }
-  const email = first(mapping.email)?.toLowerCase() ?? null;
+  const fallback = mapping.email === null ? null : (EMAIL_FALLBACKS[mapping.email] ?? null);
+  let emailFrom = mapping.email ?? 'NameID';
+  let email = first(mapping.email)?.toLowerCase() ?? null;
+  if (!email && fallback) {
+    email = first(fallback)?.toLowerCase() ?? null;
+    emailFrom = fallback;
+  }
   if (!email) {
+    const attribute = fallback ? `${mapping.email} (nor ${fallback})` : (mapping.email ?? 'NameID');
     throw new MappingError(
       'EMAIL_MISSING',
-      `The assertion has no ${mapping.email} attribute, which this organization uses as the email. IdPs leave it out when the user has no email address: give the user one at the IdP (Entra and Federa Directory: the user's Email), or change the attribute mapping.`,
-      { attribute: mapping.email ?? 'NameID' },
+      `The assertion has no ${attribute} attribute, which this organization uses as the email. IdPs leave it out when the user has no email address: give the user one at the IdP (Entra and Federa Directory: the user's Email), or change the attribute mapping.`,
+      { attribute },
     );
   }
   if (!/^[^\s@]+@[^\s@]+$/.test(email) || email.length > 254) {
     throw new MappingError(
       'EMAIL_INVALID',
-      `The value of ${mapping.email ?? 'the NameID'} is not an email address. Map the email attribute to a claim that holds the user's email.`,
-      { attribute: mapping.email ?? 'NameID' },
+      `The value of ${emailFrom} is not an email address. Map the email attribute to a claim that holds the user's email.`,
+      { attribute: emailFrom },
     );
   }
   const given = mapping.firstName ? (attributes[mapping.firstName]?.[0]?.trim() ?? '') : '';
@@ -86,5 +111,5 @@ export function mapIdentity(
   // Entra sends displayname for every user; it names people whose first and last name are empty.
   const display = attributes[ENTRA_CLAIMS.displayName]?.[0]?.trim() ?? '';
   const name = `${given} ${family}`.trim() || display || email;
-  return { idpUserId, email, name: name.slice(0, 100) };
+  return { idpUserId, email, name: name.slice(0, 100), emailFrom };
 }

@@ -24,6 +24,8 @@ export interface IdpSettings {
   sloResponseUrl: string | null;
   /** Base64 DER; every one is trusted (rollover). */
   signingCertificates: string[];
+  /** The IdP's metadata says WantAuthnRequestsSigned="true": it refuses unsigned AuthnRequests. */
+  idpWantsRequestsSigned: boolean;
 }
 
 export interface ProviderOptions {
@@ -34,6 +36,12 @@ export interface ProviderOptions {
   singleLogout: boolean;
   /** Accept SHA-1 signatures and digests from the IdP (insecure; for IdPs that can send nothing better). */
   allowSha1: boolean;
+  /** Refuse an unsigned Assertion even inside a signed Response (the SP metadata's WantAssertionsSigned). */
+  wantAssertionsSigned: boolean;
+  /** Sign AuthnRequests (also done, whatever this says, when the IdP's metadata asks for it). */
+  signRequests: boolean;
+  /** Signed-out people who open the organization's pages go straight to the IdP (Require SSO implies it). */
+  sendToIdp: boolean;
 }
 
 export interface Provider extends IdpSettings, ProviderOptions {
@@ -75,6 +83,10 @@ function toProvider(row: AuthProvidersTable): Provider {
     sessionHours: row.session_hours,
     singleLogout: toBool(row.single_logout),
     allowSha1: toBool(row.allow_sha1),
+    wantAssertionsSigned: toBool(row.want_assertions_signed),
+    signRequests: toBool(row.sign_requests),
+    idpWantsRequestsSigned: toBool(row.idp_wants_requests_signed),
+    sendToIdp: toBool(row.send_to_idp),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     activatedAt: row.activated_at,
@@ -138,6 +150,10 @@ export async function insertProvider(db: Db, p: Provider): Promise<void> {
       session_hours: p.sessionHours,
       single_logout: fromBool(p.singleLogout),
       allow_sha1: fromBool(p.allowSha1),
+      want_assertions_signed: fromBool(p.wantAssertionsSigned),
+      sign_requests: fromBool(p.signRequests),
+      idp_wants_requests_signed: fromBool(p.idpWantsRequestsSigned),
+      send_to_idp: fromBool(p.sendToIdp),
       created_at: p.createdAt,
       updated_at: p.updatedAt,
       activated_at: p.activatedAt,
@@ -166,6 +182,7 @@ export async function updateIdpSettings(
       slo_binding: settings.sloBinding,
       slo_response_url: settings.sloResponseUrl,
       signing_certificates: JSON.stringify(settings.signingCertificates),
+      idp_wants_requests_signed: fromBool(settings.idpWantsRequestsSigned),
       metadata_source: settings.metadataSource,
       metadata_url: settings.metadataUrl,
       metadata_fetched_at: settings.metadataFetchedAt,
@@ -200,6 +217,7 @@ export async function updateAfterRefresh(
             slo_binding: change.settings.sloBinding,
             slo_response_url: change.settings.sloResponseUrl,
             signing_certificates: JSON.stringify(change.settings.signingCertificates),
+            idp_wants_requests_signed: fromBool(change.settings.idpWantsRequestsSigned),
           }
         : {}),
     })
@@ -240,6 +258,9 @@ export async function updateOptions(
       session_hours: options.sessionHours,
       single_logout: fromBool(options.singleLogout),
       allow_sha1: fromBool(options.allowSha1),
+      want_assertions_signed: fromBool(options.wantAssertionsSigned),
+      sign_requests: fromBool(options.signRequests),
+      send_to_idp: fromBool(options.sendToIdp),
       updated_at: updatedAt,
     })
     .where('id', '=', id)

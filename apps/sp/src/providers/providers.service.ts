@@ -5,6 +5,7 @@ import type { Config } from '../config.ts';
 import { nowIso } from '../context.ts';
 import type { Db } from '../db/db.ts';
 import { SpError } from '../errors.ts';
+import { countIdentities } from '../identities/identities.repository.ts';
 import { fetchMetadataUrl, MetadataFetchError } from '../idp-metadata/fetch.ts';
 import {
   idpSettingsFromMetadata,
@@ -91,6 +92,10 @@ async function saveIdpSettings(
         sessionHours: 24,
         singleLogout: false,
         allowSha1: false,
+        // Entra's and Federa Directory's default ("Sign SAML assertion") meets it; the SP metadata says so.
+        wantAssertionsSigned: true,
+        signRequests: false,
+        sendToIdp: false,
         createdAt: now,
         updatedAt: now,
         activatedAt: null,
@@ -230,6 +235,7 @@ export async function configureProviderManually(
       sloBinding: input.sloUrl ? BINDING.redirect : null,
       sloResponseUrl: null,
       signingCertificates: certificates,
+      idpWantsRequestsSigned: false,
     },
   });
 }
@@ -280,6 +286,10 @@ export async function updateProviderOptions(
     sessionHours: string;
     singleLogout: boolean;
     allowSha1: boolean;
+    sendToIdp: boolean;
+    /** Unset: kept as they are (scripts that predate these settings). */
+    wantAssertionsSigned?: boolean;
+    signRequests?: boolean;
   },
 ): Promise<void> {
   const errors: Record<string, string> = {};
@@ -298,6 +308,9 @@ export async function updateProviderOptions(
       sessionHours: hours,
       singleLogout: input.singleLogout,
       allowSha1: input.allowSha1,
+      sendToIdp: input.sendToIdp,
+      wantAssertionsSigned: input.wantAssertionsSigned ?? provider.wantAssertionsSigned,
+      signRequests: input.signRequests ?? provider.signRequests,
     };
     await updateOptions(trx, provider.id, options, nowIso(deps.clock));
     await recordAudit(trx, deps.clock, {
@@ -325,6 +338,8 @@ export async function updateProviderMapping(
     organizationId: string;
     actorUserId: string;
     useNameIdAsUserId: boolean;
+    /** The admin saw how many linked members a new user-id source splits off, and went on. */
+    confirmUserIdChange?: boolean;
     userId: string;
     email: string;
     firstName: string;
@@ -347,12 +362,19 @@ export async function updateProviderMapping(
   await deps.db.transaction().execute(async (trx) => {
     const provider = await findProviderByOrganization(trx, input.organizationId);
     if (!provider) throw new SpError('sso_not_configured', 404, 'This organization has no SSO provider.');
+    // Identities are keyed by the IdP user id: another source makes everyone linked so far a stranger.
+    const split = mapping.userId === provider.mapping.userId ? 0 : await countIdentities(trx, provider.id);
+    if (split > 0 && !input.confirmUserIdChange) {
+      throw new ValidationError({
+        confirmUserIdChange: `${split === 1 ? '1 member is' : `${split} members are`} linked by the current IdP user id. Tick the box to change it anyway, or keep the current user id.`,
+      });
+    }
     await updateMapping(trx, provider.id, mapping, nowIso(deps.clock));
     await recordAudit(trx, deps.clock, {
       organizationId: input.organizationId,
       actorUserId: input.actorUserId,
       action: 'sso.edited',
-      detail: { mapping },
+      detail: split > 0 ? { mapping, identitiesSplit: split } : { mapping },
     });
   });
 }

@@ -1,9 +1,10 @@
 import { card, copyField, facts, field, hiddenCsrf, html, type SafeHtml, table } from '@federa/kit';
 import { BINDING, parseCertificate } from '@federa/saml';
-import { attemptRows } from '../attempts/attempts.pages.ts';
+import { ATTEMPT_COLUMNS, attemptRows } from '../attempts/attempts.pages.ts';
 import type { SsoAttempt } from '../attempts/attempts.repository.ts';
 import type { Organization } from '../organizations/organizations.repository.ts';
 import { ROLE_INFO, ROLES } from '../organizations/roles.ts';
+import { SEND_TO_IDP_SETTING } from '../sso/straight-to-idp.ts';
 import type { SpUrls } from '../sso/urls.ts';
 import type { FieldErrors } from '../validation.ts';
 import { PROVIDER_LABEL, type Provider, type ProviderKind } from './providers.repository.ts';
@@ -117,6 +118,8 @@ export function providerBody(input: {
   attempts: SsoAttempt[];
   optionErrors: FieldErrors;
   mappingErrors: FieldErrors;
+  /** People linked through this provider by its current user-id mapping. */
+  linkedIdentities: number;
 }): SafeHtml {
   const { provider, organization } = input;
   const slug = organization.slug;
@@ -128,7 +131,7 @@ export function providerBody(input: {
   const setup = pending
     ? card(
         'Finish setup',
-        html`<p>Sign in once through ${PROVIDER_LABEL[provider.kind]} yourself to prove that it works. Until then, nobody is sent to the identity provider, so a mistake cannot lock the organization out. Your account will be linked to the identity you sign in with.</p>
+        html`<p>Sign in once through ${PROVIDER_LABEL[provider.kind]} yourself to prove that it works. Until then, nobody is sent to the identity provider, so a mistake cannot lock the organization out. Your account will be linked to the identity you sign in with; if the identity provider signs in someone with another email address, you are asked first.</p>
 <form method="post" action="${base}/test/">${hiddenCsrf(input.csrf)}<div class="actions"><button type="submit">Test and finish setup</button></div></form>`,
       )
     : null;
@@ -152,6 +155,9 @@ export function providerBody(input: {
     'Settings',
     html`<form method="post" action="${base}/settings/" novalidate>${hiddenCsrf(input.csrf)}
 ${checkbox('requireSso', 'Require SSO', provider.requireSso, 'Members must sign in through the identity provider to open this organization.')}
+${checkbox('sendToIdp', SEND_TO_IDP_SETTING, provider.sendToIdp, 'Someone signed out who opens a page of this organization (a My Apps tile, a bookmark) goes to the identity provider at once and comes back to that page, without the “Continue with” button. Always on with Require SSO. The login page stays for owners and after a failed sign-in.')}
+${checkbox('wantAssertionsSigned', 'Require signed assertions', provider.wantAssertionsSigned, 'Refuse a response whose assertion is not signed, even when the response around it is. Entra and Federa Directory sign the assertion by default (“Sign SAML assertion”); turn this off only for an IdP set to sign the response only. This organization’s SP metadata says what you choose (WantAssertionsSigned).')}
+${requestSigning(provider, checkbox)}
 ${checkbox('allowIdpInitiated', 'Allow IdP-initiated sign-in', provider.allowIdpInitiated, 'Accept sign-ins started at the identity provider (My Apps tiles, “Test this application”).')}
 ${checkbox('singleLogout', 'Sign out of the identity provider too', provider.singleLogout, 'Signing out here also sends a logout request to the IdP’s logout URL.')}
 <div class="checkbox"><label><input type="checkbox" name="allowSha1" value="1" aria-describedby="f-allowSha1-warning"${provider.allowSha1 ? html` checked` : null}> ${SHA1_SETTING}</label><p class="error" id="f-allowSha1-warning"><strong>Warning:</strong> SHA-1 is broken: someone who gets the IdP to sign a message of their making may forge another that this organization would take as signed. Turn this on only for an IdP that cannot sign with SHA-256 (in Entra and Federa Directory it can: Single sign-on → SAML Certificates → Edit → Signing Algorithm), and off again once it can. It applies to sign-in responses and logout messages.</p></div>
@@ -177,6 +183,7 @@ ${checkbox('singleLogout', 'Sign out of the identity provider too', provider.sin
       : card(
           'Attribute mapping',
           html`<form method="post" action="${base}/mapping/" novalidate>${hiddenCsrf(input.csrf)}
+${userIdChangeWarning(input.linkedIdentities, m.userId, input.mappingErrors.confirmUserIdChange)}
 <div class="checkbox"><label><input type="checkbox" name="useNameIdAsUserId" value="1"${m.userId === null ? html` checked` : null}> Use the NameID as the IdP user id</label></div>
 ${field({ label: 'IdP user id attribute', name: 'userId', value: m.userId ?? '', error: input.mappingErrors.userId, hint: 'An attribute that never changes for a person (not an email or user name, which can be reassigned). Ignored when the NameID is used.' })}
 ${field({ label: 'Email attribute', name: 'email', value: m.email ?? '', error: input.mappingErrors.email, hint: 'Empty: the NameID holds the email.' })}
@@ -208,11 +215,47 @@ ${field({ label: 'Last name attribute', name: 'lastName', value: m.lastName ?? '
 ${setup}
 ${options}
 ${mapping}
-${card('Recent SSO sign-in attempts', table(['When', 'Result', 'Failed check', 'What to do', 'Reference'], attemptRows(input.attempts), 'No sign-in attempts yet.'), html`<a href="${base}/attempts/">All attempts</a>`)}
+${card('Recent SSO sign-in attempts', table(ATTEMPT_COLUMNS, attemptRows(input.attempts), 'No sign-in attempts yet.'), html`<a href="${base}/attempts/">All attempts</a>`)}
 ${spDetailsCard(input.urls)}
 ${card(
   'Disable SSO',
   html`<p>Members go back to email and password. Every identity linked through this provider is forgotten; configure SSO again to turn it back on.</p>
 <form method="post" action="${base}/disable/">${hiddenCsrf(input.csrf)}<div class="actions"><button type="submit" class="danger">Disable SSO</button></div></form>`,
 )}`;
+}
+
+/**
+ * The "Sign authentication requests" setting. When the IdP's metadata says WantAuthnRequestsSigned,
+ * requests are signed whatever the owner chose (such an IdP refuses every unsigned one), and the page
+ * says so instead of offering a switch that would change nothing.
+ */
+function requestSigning(
+  provider: Provider,
+  checkbox: (name: string, label: string, on: boolean, hint: string) => SafeHtml,
+): SafeHtml {
+  const where =
+    'The IdP needs this organization’s signing certificate: it is in the SP metadata (link below), or give the IdP the metadata URL.';
+  if (provider.idpWantsRequestsSigned) {
+    return html`<div class="checkbox"><label><input type="checkbox" checked disabled> Sign authentication requests</label><p class="hint" role="status"><strong>Your identity provider requires signed requests</strong> (its metadata says WantAuthnRequestsSigned="true"), so the Workspace signs them. ${where}</p></div>`;
+  }
+  return checkbox(
+    'signRequests',
+    'Sign authentication requests',
+    provider.signRequests,
+    `Sign the AuthnRequests sent to the IdP (SHA-256), for an IdP set to verify them (in Entra: “Require verification certificates”). ${where}`,
+  );
+}
+
+/**
+ * Changing the user-id attribute of a configured provider: everyone linked by the old one would sign
+ * in next time as a stranger (asked to prove their account again, or given a new one). Say how many.
+ */
+function userIdChangeWarning(
+  linked: number,
+  current: string | null,
+  error: string | undefined,
+): SafeHtml | null {
+  if (linked === 0) return null;
+  const people = linked === 1 ? '1 member is' : `${linked} members are`;
+  return html`<div class="checkbox${error ? ' has-error' : ''}"><p class="error" id="f-confirmUserIdChange-warning"><strong>Warning:</strong> ${people} linked by the IdP user id in <code>${current ?? 'NameID'}</code>. If you change where the user id comes from, each of them becomes a new identity at their next sign-in: asked to prove their account again, or given a new account.</p><label><input type="checkbox" name="confirmUserIdChange" value="1" aria-describedby="f-confirmUserIdChange-warning"> I understand: change the user id for ${people.replace(/ is$| are$/, '')}</label>${error ? html`<p class="error" role="alert">${error}</p>` : null}</div>`;
 }

@@ -5,6 +5,7 @@ import { listAttempts } from '../attempts/attempts.repository.ts';
 import type { Context } from '../context.ts';
 import { providerOfOrganization } from '../db/config-cache.ts';
 import { notFound } from '../errors.ts';
+import { countIdentities } from '../identities/identities.repository.ts';
 import { refreshProviderMetadata } from '../idp-metadata/refresh.ts';
 import { startSso } from '../sso/start.ts';
 import { spUrls } from '../sso/urls.ts';
@@ -63,6 +64,7 @@ async function renderAuthPage(
       attempts: await listAttempts(ctx.db, a.organization.id, 5),
       optionErrors: errors.options ?? {},
       mappingErrors: errors.mapping ?? {},
+      linkedIdentities: await countIdentities(ctx.db, provider.id),
     });
   }
   const status = errors.options || errors.mapping ? 400 : 200;
@@ -227,6 +229,9 @@ export function saveOptions(ctx: Context): Handler {
         allowIdpInitiated: checked(request.body, 'allowIdpInitiated'),
         singleLogout: checked(request.body, 'singleLogout'),
         allowSha1: checked(request.body, 'allowSha1'),
+        wantAssertionsSigned: checked(request.body, 'wantAssertionsSigned'),
+        signRequests: checked(request.body, 'signRequests'),
+        sendToIdp: checked(request.body, 'sendToIdp'),
         defaultRole: text(request.body, 'defaultRole'),
         sessionHours: text(request.body, 'sessionHours'),
       });
@@ -248,6 +253,7 @@ export function saveMapping(ctx: Context): Handler {
         organizationId: a.organization.id,
         actorUserId: a.user.id,
         useNameIdAsUserId: checked(request.body, 'useNameIdAsUserId'),
+        confirmUserIdChange: checked(request.body, 'confirmUserIdChange'),
         userId: text(request.body, 'userId'),
         email: text(request.body, 'email'),
         firstName: text(request.body, 'firstName'),

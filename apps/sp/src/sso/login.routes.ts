@@ -1,5 +1,4 @@
 import { allowFormActionTo, card, csrfToken, hiddenCsrf, html } from '@federa/kit';
-import { buildSpMetadata, NAMEID_FORMAT } from '@federa/saml';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { signInForm } from '../accounts/accounts.pages.ts';
 import type { Context } from '../context.ts';
@@ -11,7 +10,6 @@ import { currentUser } from '../web/auth-state.ts';
 import { sendPage } from '../web/page.ts';
 import { safeNextPath } from '../web/safe-path.ts';
 import { startSso } from './start.ts';
-import { spUrls } from './urls.ts';
 
 type Handler = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 
@@ -22,8 +20,9 @@ function nextOf(request: FastifyRequest, ctx: Context, slug: string): string {
 
 /**
  * GET /auth/login/{org}/: the organization's login page. With active SSO it offers the IdP (one button,
- * which starts SP-initiated SSO by POST so that no other site can start a sign-in in this browser);
- * without it, email and password.
+ * which starts SP-initiated SSO by POST); without it, email and password. It never starts a sign-in
+ * by itself, even where the organization sends members straight to its IdP (sso/straight-to-idp.ts):
+ * it is where a failed sign-in's "Try again" leads, and where owners keep their password.
  */
 export function organizationLoginPage(ctx: Context): Handler {
   return async (request, reply) => {
@@ -84,29 +83,5 @@ export function startOrganizationLogin(ctx: Context): Handler {
       userId: null,
       nextPath: nextOf(request, ctx, org),
     });
-  };
-}
-
-/** GET /saml/metadata/{org}/: this organization's SP metadata; its URL is also the SP entity ID. */
-export function spMetadata(ctx: Context): Handler {
-  return async (request, reply) => {
-    const { org } = request.params as { org: string };
-    const organization = await organizationBySlug(ctx.cache, org);
-    if (!organization) throw notFound('organization');
-    const urls = spUrls(ctx.config.baseUrl, org);
-    const xml = buildSpMetadata({
-      entityId: urls.entityId,
-      acs: [{ location: urls.acs, index: 0, isDefault: true }],
-      slo: [{ location: urls.sls }],
-      nameIdFormats: [NAMEID_FORMAT.emailAddress, NAMEID_FORMAT.persistent],
-      authnRequestsSigned: false,
-      // Both a signed assertion and a signed response are accepted; asking for the former is what
-      // IdPs (samlify, Entra's default) act on.
-      wantAssertionsSigned: true,
-    });
-    return reply
-      .type('application/samlmetadata+xml; charset=utf-8')
-      .header('cache-control', 'public, max-age=300')
-      .send(`<?xml version="1.0" encoding="UTF-8"?>\n${xml}`);
   };
 }

@@ -18,6 +18,7 @@ import { organizationBySlug, providerOfOrganization } from '../db/config-cache.t
 import { notFound, SpError } from '../errors.ts';
 import { certificatesOf, type Provider } from '../providers/providers.repository.ts';
 import { refusedForSha1, SHA1_SETTING_PLACE } from '../providers/sha1.ts';
+import { signsRequests, spSigningCredential } from '../request-signing/sp-signing-key.ts';
 import { liveSsoSession, setFlash } from '../web/auth-state.ts';
 import { sendPage } from '../web/page.ts';
 import { endSsoSession, endSsoSessions } from './sso-sessions.repository.ts';
@@ -71,7 +72,14 @@ export async function startSingleLogout(
     session.regenerate();
     session.set('pendingLogout', { id, organizationId });
     request.log.info({ organizationId }, 'single logout started');
-    return encodeRedirect({ location: provider.sloUrl, parameter: 'SAMLRequest', xml });
+    // Signed as its AuthnRequests are (SAML Bindings §3.4.4.1): an IdP that wants those signed wants these too.
+    const signing = signsRequests(provider) ? await spSigningCredential(ctx, organizationId) : null;
+    return encodeRedirect({
+      location: provider.sloUrl,
+      parameter: 'SAMLRequest',
+      xml,
+      sign: signing ? { privateKey: signing.privateKey } : undefined,
+    });
   }
   return null;
 }

@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { addSeconds, type Context } from '../context.ts';
 import type { Organization } from '../organizations/organizations.repository.ts';
 import type { Provider } from '../providers/providers.repository.ts';
+import { signsRequests, spSigningCredential } from '../request-signing/sp-signing-key.ts';
 import { browserKey, hashBrowserKey } from './browser-binding.ts';
 import { insertPendingRequest, type SsoPurpose } from './pending-requests.repository.ts';
 import { spUrls } from './urls.ts';
@@ -39,12 +40,18 @@ export async function startSso(
     purpose: input.purpose,
     userId: input.userId,
     nextPath: input.nextPath,
-    // The start is a same-site POST: the session cookie came with it, the ACS's POST will not.
+    // The start is a same-site POST or a top-level GET navigation (sso/straight-to-idp.ts): the Lax
+    // session cookie came with it, the ACS's cross-site POST will not.
     sessionHash: (await getSession(request)).hash,
     browserHash: hashBrowserKey(key),
     createdAt: now.toISOString(),
     expiresAt: addSeconds(now, PENDING_SECONDS).toISOString(),
   });
+  // Signed when the owner or the IdP's metadata asks for it: by an enveloped signature for HTTP-POST,
+  // over the query string for HTTP-Redirect (SAML Bindings §3.4.4.1; the XML then carries none).
+  const signing = signsRequests(input.provider)
+    ? await spSigningCredential(ctx, input.organization.id)
+    : null;
   const xml = buildAuthnRequest({
     id,
     issueInstant: now,
@@ -52,6 +59,7 @@ export async function startSso(
     destination: input.provider.ssoUrl,
     assertionConsumerServiceUrl: urls.acs,
     protocolBinding: BINDING.post,
+    sign: signing && input.provider.ssoBinding === BINDING.post ? { credential: signing } : undefined,
   });
   request.log.info(
     { organization: input.organization.slug, purpose: input.purpose, requestId: id },
@@ -71,6 +79,7 @@ export async function startSso(
     parameter: 'SAMLRequest',
     xml,
     relayState: input.nextPath,
+    sign: signing ? { privateKey: signing.privateKey } : undefined,
   });
   return reply.status(303).header('location', url).send();
 }

@@ -6,6 +6,7 @@ import { forbidden, notFound } from '../errors.ts';
 import { findMembership, type Organization } from '../organizations/organizations.repository.ts';
 import { can, type Permission, type Role } from '../organizations/roles.ts';
 import type { Provider } from '../providers/providers.repository.ts';
+import { isTopLevelNavigation, sendsStraightToIdp, startSsoForPage } from '../sso/straight-to-idp.ts';
 import { currentUser, hasLiveSsoSession } from './auth-state.ts';
 import { safeNextPath } from './safe-path.ts';
 
@@ -18,8 +19,8 @@ export interface OrgAccess {
 
 export type AccessOutcome =
   | { kind: 'ok'; access: OrgAccess }
-  /** Not signed in: go to the organization's login page. */
-  | { kind: 'sign-in'; loginUrl: string }
+  /** Not signed in: go to the organization's login page (or straight to its IdP, see orgPageAccess). */
+  | { kind: 'sign-in'; loginUrl: string; organization: Organization; nextPath: string }
   /** Signed in, but Require SSO is on and this browser has no live SSO session for the organization. */
   | { kind: 'sso-required'; loginUrl: string };
 
@@ -43,7 +44,10 @@ export async function checkOrgAccess(
   if (!organization) throw notFound('organization');
   const next = safeNextPath(request.url, ctx.config.baseUrl) ?? undefined;
   const user = await currentUser(request, ctx);
-  if (!user) return { kind: 'sign-in', loginUrl: loginUrlFor(slug, next) };
+  if (!user) {
+    const nextPath = next ?? `/organizations/${slug}/`;
+    return { kind: 'sign-in', loginUrl: loginUrlFor(slug, next), organization, nextPath };
+  }
   const membership = await findMembership(ctx.db, organization.id, user.id);
   if (!membership)
     throw forbidden('You are not a member of this organization. Ask one of its owners for an invitation.');
@@ -60,7 +64,12 @@ export async function checkOrgAccess(
   return { kind: 'ok', access: { user, organization, role: membership.role, provider } };
 }
 
-/** For pages: the access, or null after redirecting to the organization's login page. */
+/**
+ * For pages: the access, or null after redirecting to the organization's login page; or, for a
+ * signed-out visitor of an organization that sends its members straight to its IdP, after starting
+ * the sign-in there (sso/straight-to-idp.ts). Pages owners may open without SSO keep the login page,
+ * whose password form is the way in when the IdP is broken.
+ */
 export async function orgPageAccess(
   request: FastifyRequest,
   reply: FastifyReply,
@@ -70,6 +79,17 @@ export async function orgPageAccess(
 ): Promise<OrgAccess | null> {
   const outcome = await checkOrgAccess(request, ctx, slug, options);
   if (outcome.kind === 'ok') return outcome.access;
+  if (outcome.kind === 'sign-in' && !options.ownerMayBypassSso && isTopLevelNavigation(request)) {
+    const provider = await providerOfOrganization(ctx.cache, outcome.organization.id);
+    if (sendsStraightToIdp(provider)) {
+      await startSsoForPage(request, reply, ctx, {
+        organization: outcome.organization,
+        provider,
+        nextPath: outcome.nextPath,
+      });
+      return null;
+    }
+  }
   reply.status(303).header('location', outcome.loginUrl).send();
   return null;
 }

@@ -12,6 +12,7 @@ import {
   parseAuthnRequest,
   rawQuery,
   type SignatureAlgorithmName,
+  type SigningMode,
   systemRandom,
 } from '@federa/saml';
 import { ENTRA_CLAIMS } from '../../src/providers/attribute-mapping.ts';
@@ -34,6 +35,8 @@ export interface TestUser {
   email: string;
   givenName?: string;
   surname?: string;
+  /** No mailbox (Entra's user.mail empty): the emailaddress claim is left out; `email` is then the UPN. */
+  noMailbox?: boolean;
 }
 
 export const BSIMON: TestUser = {
@@ -69,7 +72,12 @@ export class TestIdp {
 
   /** `signedWith`: sign the metadata with the signer's key, as Federa Directory does. */
   metadata(
-    options: { html?: boolean; withoutCertificates?: boolean; signedWith?: SignatureAlgorithmName } = {},
+    options: {
+      html?: boolean;
+      withoutCertificates?: boolean;
+      signedWith?: SignatureAlgorithmName;
+      wantAuthnRequestsSigned?: boolean;
+    } = {},
   ): string {
     return buildIdpMetadata({
       entityId: this.entityId,
@@ -80,6 +88,7 @@ export class TestIdp {
       ssoUrl: this.ssoUrl,
       sloUrl: this.ssoUrl,
       nameIdFormats: [NAMEID_FORMAT.emailAddress],
+      wantAuthnRequestsSigned: options.wantAuthnRequestsSigned,
       sign: options.signedWith
         ? { credential: this.signer.credential, algorithm: options.signedWith }
         : undefined,
@@ -98,9 +107,11 @@ export class TestIdp {
     issuer?: string;
     /** Default rsa-sha256; rsa-sha1 signs and digests with SHA-1, as an IdP set to SHA-1 does. */
     algorithm?: SignatureAlgorithmName;
-  }): Promise<{ SAMLResponse: string; assertionId: string }> {
+    /** What is signed; default the assertion (Entra's default). */
+    mode?: SigningMode;
+  }): Promise<{ SAMLResponse: string; assertionId: string; responseId: string }> {
     const user = options.user ?? BSIMON;
-    const { xml, assertionId } = await issueResponse({
+    const { xml, assertionId, responseId } = await issueResponse({
       issuer: options.issuer ?? this.entityId,
       destination: options.acs ?? `${BASE}/saml/acs/${options.slug}/`,
       audience: options.audience ?? `${BASE}/saml/metadata/${options.slug}/`,
@@ -108,17 +119,23 @@ export class TestIdp {
       nameId: { value: user.email, format: NAMEID_FORMAT.emailAddress },
       attributes: [
         { name: ENTRA_CLAIMS.objectId, values: [user.objectId] },
-        { name: ENTRA_CLAIMS.email, values: [user.email] },
+        { name: ENTRA_CLAIMS.email, values: user.noMailbox ? [] : [user.email] },
         { name: ENTRA_CLAIMS.givenName, values: user.givenName ? [user.givenName] : [] },
         { name: ENTRA_CLAIMS.surname, values: user.surname ? [user.surname] : [] },
+        // Entra's default `name` claim: the UPN, which every user has.
+        { name: ENTRA_CLAIMS.name, values: [user.email] },
       ],
       authnInstant: options.clock.now(),
       authnContextClassRef: AUTHN_CONTEXT.password,
-      signing: { credential: (options.signer ?? this.signer).credential, algorithm: options.algorithm },
+      signing: {
+        credential: (options.signer ?? this.signer).credential,
+        algorithm: options.algorithm,
+        mode: options.mode,
+      },
       clock: options.clock,
       random: systemRandom,
     });
-    return { SAMLResponse: Buffer.from(xml, 'utf8').toString('base64'), assertionId };
+    return { SAMLResponse: Buffer.from(xml, 'utf8').toString('base64'), assertionId, responseId };
   }
 }
 

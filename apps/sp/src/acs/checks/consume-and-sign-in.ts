@@ -88,7 +88,7 @@ export const consumeAndSignIn: AcsCheck = {
           if (error instanceof IdentityConflict) throw new AcsFailure('IDENTITY_CONFLICT', error.message);
           throw error;
         }
-        if (resolution.kind === 'link-required') return resolution;
+        if (resolution.kind !== 'user') return resolution;
         let activated = false;
         if (setup && provider.status === 'pending') {
           activated = await markActive(trx, provider.id, now.toISOString());

@@ -23,6 +23,8 @@ export const validateSamlResponse: AcsCheck = {
       pendingRequestIds: pending.map((p) => p.id),
       allowUnsolicited: provider.allowIdpInitiated,
       allowSha1: provider.allowSha1,
+      // What this organization's SP metadata says (WantAssertionsSigned), and no more or less.
+      requireSignedAssertion: provider.wantAssertionsSigned,
     });
     state.assertion = assertion;
     state.answered =
