@@ -167,7 +167,9 @@ function tour(ids: Ids): Stop[] {
     sp('/settings/:org/auth/configure/:kind/', `/settings/${org}/auth/configure/active-directory/`, 'owner'),
     sp('/settings/:org/auth/attempts/', `/settings/${org}/auth/attempts/`, 'owner'),
     // Reached only after a setup sign-in as someone else; opened without one, it says so.
-    sp('/settings/:org/auth/setup-identity/', `/settings/${org}/auth/setup-identity/`, 'owner', { status: 404 }),
+    sp('/settings/:org/auth/setup-identity/', `/settings/${org}/auth/setup-identity/`, 'owner', {
+      status: 404,
+    }),
     sp('/settings/:org/audit-log/', `/settings/${org}/audit-log/`, 'owner'),
     sp('/settings/:org/domains/', `/settings/${org}/domains/`, 'owner'),
     sp('/dev/outbox/', '/dev/outbox/', 'owner'),

@@ -2,6 +2,7 @@ import { card, field, hiddenCsrf, html, type SafeHtml } from '@federa/kit';
 import type { User } from '../accounts/accounts.repository.ts';
 import type { MailMessage } from '../mail/mailer.ts';
 import type { Organization } from '../organizations/organizations.repository.ts';
+import { submitButton } from '../web/page.ts';
 import type { PendingLink } from './identities.repository.ts';
 
 // The pages of a pending link: someone signed in through an organization's IdP with the address of an
@@ -32,7 +33,7 @@ ${field({ label: 'Password', name: 'password', type: 'password', autocomplete: '
         account.hasPassword ? 'No password? Get a link by email' : 'Link by email',
         input.emailed
           ? html`<p role="status">We sent a one-time link to ${account.email}. Open it <strong>in this browser</strong> to link your sign-in.</p>`
-          : html`<form method="post" action="${base}/email/">${hiddenCsrf(input.csrf)}<p>We send a one-time link to ${account.email}. It works only in this browser.</p><div class="actions"><button type="submit" class="${account.hasPassword ? 'secondary' : ''}">Email me a link</button></div></form>`,
+          : html`<form method="post" action="${base}/email/">${hiddenCsrf(input.csrf)}<p>We send a one-time link to ${account.email}. It works only in this browser.</p><div class="actions">${submitButton('Email me a link', account.hasPassword ? 'secondary' : 'primary')}</div></form>`,
       )
     : null;
   return html`${card(
