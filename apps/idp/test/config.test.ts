@@ -3,8 +3,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { open, seal } from '@federa/kit';
 import { ConfigError, loadConfig } from '../src/config.ts';
-import { open, seal } from '../src/crypto/secret-box.ts';
 
 describe('configuration', () => {
   test('defaults: http://127.0.0.1:4000, ./data/idp.sqlite, and a secret key generated into ./data on first start (and said so)', () => {

@@ -1,3 +1,4 @@
+import { open, seal } from '@federa/kit';
 import {
   generateCredential,
   parseCertificate,
@@ -6,7 +7,6 @@ import {
 } from '@federa/saml';
 import { recordAudit } from '../audit/audit.repository.ts';
 import { type Actor, type Deps, newId, nowIso } from '../context.ts';
-import { open, seal } from '../crypto/secret-box.ts';
 import { type Db, inTransaction } from '../db/schema.ts';
 import { idpError, notFound } from '../errors.ts';
 import {
