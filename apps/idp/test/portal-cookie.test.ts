@@ -79,9 +79,10 @@ for (const dialect of DIALECTS) {
       await browser.get('/portal/users/new');
       const sso = ssoCookieOnly(browser);
 
+      // Refused as a post from a signed-out browser (the way back to the form is a sign-in).
       const refused = await sso.post('/portal/users', NEW_USER);
-      assert.equal(refused.statusCode, 303);
-      assert.equal(refused.headers.location, '/common/login?return=%2Fportal');
+      assert.equal(refused.statusCode, 401);
+      assert.match(refused.body, /session_expired/);
       assert.equal(await userCount(idp), 3, 'no user was created');
       const page = await sso.get('/portal/users');
       assert.equal(page.statusCode, 303);

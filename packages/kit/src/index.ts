@@ -23,7 +23,7 @@ export {
 export { type Brand, type PageOptions, renderPage } from './html/layout.ts';
 export { escapeHtml, type HtmlValue, html, raw, SafeHtml } from './html/template.ts';
 export { allowFormActionTo } from './http/csp.ts';
-export { checkCsrf, csrfToken } from './http/csrf.ts';
+export { checkCsrf, csrfToken, sessionExpired } from './http/csrf.ts';
 export { AppError, isDatabaseUnavailable } from './http/errors.ts';
 export { type Metrics, registerMetrics } from './http/metrics.ts';
 export { drainOnSignals, observeConfigCache, observeDatabase } from './http/operations.ts';

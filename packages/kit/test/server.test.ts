@@ -177,6 +177,53 @@ for (const dialect of DIALECTS) {
       await close();
     });
 
+    test('a form of this service posted without a session says the session expired, and links back to the form', async (t) => {
+      const { app, close } = await makeApp(await freshDatabaseUrl(dialect));
+      t.after(async () => {
+        await app.close();
+        await close();
+      });
+      const sameOrigin = await app.inject({
+        method: 'POST',
+        url: '/form',
+        headers: {
+          'sec-fetch-site': 'same-origin',
+          host: 'localhost:80',
+          referer: 'http://localhost:80/edit?x=1',
+        },
+        payload: { a: '1' },
+      });
+      assert.equal(sameOrigin.statusCode, 401);
+      assert.match(sameOrigin.body, /session_expired/);
+      assert.match(sameOrigin.body, /href="\/edit\?x=1">Sign in again</);
+      const byOrigin = await app.inject({
+        method: 'POST',
+        url: '/form',
+        headers: { origin: 'http://localhost:80', host: 'localhost:80' },
+        payload: { a: '1' },
+      });
+      assert.equal(byOrigin.statusCode, 401, 'an Origin of this service counts as same-origin');
+      // From another site, or saying nothing of where it comes from: the plain CSRF refusal.
+      for (const headers of [
+        { 'sec-fetch-site': 'cross-site', host: 'localhost:80' },
+        { origin: 'https://attacker.example', host: 'localhost:80' },
+        { host: 'localhost:80' },
+      ]) {
+        const refused = await app.inject({ method: 'POST', url: '/form', headers, payload: { a: '1' } });
+        assert.equal(refused.statusCode, 403, JSON.stringify(headers));
+        assert.match(refused.body, /csrf_failed/);
+      }
+      // A live session with a wrong token is a forgery, not an expiry, even from this service's pages.
+      const cookie = cookieFrom(await app.inject({ method: 'GET', url: '/count' }));
+      const live = await app.inject({
+        method: 'POST',
+        url: '/form',
+        headers: { cookie, 'sec-fetch-site': 'same-origin' },
+        payload: { _csrf: 'wrong' },
+      });
+      assert.equal(live.statusCode, 403);
+    });
+
     test('an Authorization: Bearer header does not excuse a session route from the CSRF token', async () => {
       const { app, close } = await makeApp(await freshDatabaseUrl(dialect));
       const cookie = cookieFrom(await app.inject({ method: 'GET', url: '/count' }));

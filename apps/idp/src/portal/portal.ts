@@ -1,4 +1,4 @@
-import { csrfToken, getSession, type SafeHtml } from '@federa/kit';
+import { csrfToken, getSession, type SafeHtml, sessionExpired } from '@federa/kit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor, Deps } from '../context.ts';
 import { idpError } from '../errors.ts';
@@ -36,8 +36,9 @@ export async function requireAdmin(
       await reply.redirect('/portal', 303);
       return null;
     }
-    const back = request.method === 'GET' ? request.url : '/portal';
-    await reply.redirect(`/common/login?return=${encodeURIComponent(back)}`, 303);
+    // A form posted after the session ended: said so, with the way back to the form (kit csrf.ts).
+    if (request.method !== 'GET' && request.method !== 'HEAD') throw sessionExpired(request);
+    await reply.redirect(`/common/login?return=${encodeURIComponent(request.url)}`, 303);
     return null;
   }
   if (!signedIn.user.isAdmin) {

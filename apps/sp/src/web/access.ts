@@ -1,3 +1,4 @@
+import { sessionExpired } from '@federa/kit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { User } from '../accounts/accounts.repository.ts';
 import type { Context } from '../context.ts';
@@ -79,6 +80,8 @@ export async function orgPageAccess(
 ): Promise<OrgAccess | null> {
   const outcome = await checkOrgAccess(request, ctx, slug, options);
   if (outcome.kind === 'ok') return outcome.access;
+  // A form posted after the session (or the SSO session it needs) ended: said so, with the way back.
+  if (request.method !== 'GET' && request.method !== 'HEAD') throw sessionExpired(request);
   if (outcome.kind === 'sign-in' && !options.ownerMayBypassSso && isTopLevelNavigation(request)) {
     const provider = await providerOfOrganization(ctx.cache, outcome.organization.id);
     if (sendsStraightToIdp(provider)) {
@@ -102,6 +105,7 @@ export async function requireUser(
 ): Promise<User | null> {
   const user = await currentUser(request, ctx);
   if (user) return user;
+  if (request.method !== 'GET' && request.method !== 'HEAD') throw sessionExpired(request);
   const next = safeNextPath(request.url, ctx.config.baseUrl);
   reply
     .status(303)

@@ -1,3 +1,5 @@
+import { FORM_DRAFT_SCRIPT } from './form-draft.script.ts';
+
 // The stylesheet and the one script both services serve at /assets/. Nothing comes from a CDN.
 
 export const STYLESHEET = `
@@ -90,7 +92,7 @@ pre { background: #f3f2f1; padding: 12px; overflow: auto; }
 }
 `;
 
-export const SCRIPT = `
+export const SCRIPT = `${FORM_DRAFT_SCRIPT}
 document.addEventListener('click', function (event) {
   var button = event.target.closest && event.target.closest('[data-copy]');
   if (!button) return;

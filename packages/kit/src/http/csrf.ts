@@ -2,6 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { AppError } from './errors.ts';
 import { isBearerRoute } from './route-auth.ts';
+import { isSameOriginRequest, refererPath } from './same-origin.ts';
 import { getSession } from './session.ts';
 
 const KEY = 'csrf';
@@ -44,6 +45,7 @@ export async function checkCsrf(request: FastifyRequest): Promise<void> {
     sent.length > 0 &&
     sent.length === expected.length &&
     timingSafeEqual(Buffer.from(sent), Buffer.from(expected));
+  if (!ok && expected === '' && isSameOriginRequest(request)) throw sessionExpired(request);
   if (!ok) {
     throw new AppError(
       'csrf_failed',
@@ -51,4 +53,19 @@ export async function checkCsrf(request: FastifyRequest): Promise<void> {
       'This form expired or was sent from another site. Go back, reload the page and submit it again.',
     );
   }
+}
+
+/**
+ * A form of this service posted after its session ended (no session, so no token to compare): said
+ * as such, with a way back to the form. The browser kept what was typed (federa.js puts it back into
+ * the form once the person is signed in again); the server keeps nothing of a request it refused.
+ * Apps answer a signed-out post to a signed-in page the same way.
+ */
+export function sessionExpired(request: FastifyRequest): AppError {
+  return new AppError(
+    'session_expired',
+    401,
+    'Your session expired before this form was saved. Sign in again: you come back to the form with your changes filled in, ready to save.',
+    { link: { href: refererPath(request) ?? '/', label: 'Sign in again' } },
+  );
 }

@@ -8,12 +8,18 @@ export class AppError<Code extends string = string> extends Error {
   readonly status: number;
   readonly field: string | undefined;
   readonly detail: Record<string, unknown> | undefined;
+  /** Where the error page leads next (else its service's home page). */
+  readonly link: { href: string; label: string } | undefined;
 
   constructor(
     code: Code,
     status: number,
     message: string,
-    options: { field?: string; detail?: Record<string, unknown> } = {},
+    options: {
+      field?: string;
+      detail?: Record<string, unknown>;
+      link?: { href: string; label: string };
+    } = {},
   ) {
     super(message);
     this.name = 'AppError';
@@ -21,6 +27,7 @@ export class AppError<Code extends string = string> extends Error {
     this.status = status;
     this.field = options.field;
     this.detail = options.detail;
+    this.link = options.link;
   }
 }
 

@@ -73,8 +73,11 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
         objectSrc: ["'none'"],
       },
     },
-    // The IdP's POST to an ACS is cross-site; the default same-origin referrer policy is right.
+    // The IdP's POST to an ACS is cross-site.
     crossOriginEmbedderPolicy: false,
+    // A Referer only within the service (never to another site): it names the page a form was sent
+    // from, which an expired session's error page links back to (csrf.ts).
+    referrerPolicy: { policy: 'same-origin' },
   });
   app.addHook('onRequest', (request, reply, done) =>
     securityHeaders(request.raw, reply.raw, (error) => done(error as Error | undefined)),
@@ -190,11 +193,15 @@ export function sendError(
       error: { code: error.code, message: error.message, field: error.field, correlationId: request.id },
     });
   }
-  const body = html`<div class="card error-page"><p>${error.message}</p>${facts([
-    ['Error code', error.code],
-    ['Reference', request.id],
-    ['Time', new Date().toISOString()],
-  ])}</div>`;
+  // Every error page leads somewhere: the error's own next step, else the service's home page.
+  const link = error.link ?? { href: brand.home, label: `Go to ${brand.name}` };
+  const body = html`<div class="card error-page" data-error-code="${error.code}"><p>${error.message}</p>${facts(
+    [
+      ['Error code', error.code],
+      ['Reference', request.id],
+      ['Time', new Date().toISOString()],
+    ],
+  )}<div class="actions"><a class="button" href="${link.href}">${link.label}</a></div></div>`;
   return reply
     .type('text/html; charset=utf-8')
     .send(renderPage({ brand, title: errorTitle(error.status), body }));
