@@ -14,6 +14,7 @@ set -euo pipefail
 
 # One package a line: its name, then what the tests need from it (not merely that dpkg lists it):
 #   exe PATH…     executable files (a path may hold a * for a version)
+#   file PATH…    files that are read, not run: a library, a PHP extension, a web application's entry
 #   python MODULE a module Debian's /usr/bin/python3 imports
 packages() {
   need xmlsec1 exe /usr/bin/xmlsec1                  # independent signature verifier
@@ -25,6 +26,9 @@ packages() {
   need apache2 exe /usr/sbin/apache2                 # the web server the SAML modules below run in
   need libapache2-mod-auth-mellon exe /usr/sbin/mellon_create_metadata  # mod_auth_mellon, an SP peer
   need libapache2-mod-shib exe /usr/sbin/shibd       # Shibboleth SP 3 (mod_shib and shibd), an SP peer
+  need simplesamlphp file /usr/share/simplesamlphp/www/index.php  # SimpleSAMLphp 1.19, an SP and IdP peer
+  need libapache2-mod-php file /usr/lib/apache2/modules/libphp8.2.so  # PHP in Apache, for SimpleSAMLphp
+  need php-xml file '/usr/lib/php/*/dom.so'          # PHP's DOM: SimpleSAMLphp's package does not pull it in
 }
 
 root=${FEDERA_SYSTEM_ROOT:-}
@@ -40,6 +44,13 @@ present() {
         found=no
         # IFS is empty: $root$path is globbed but never split.
         for file in $root$path; do [ -x "$file" ] && found=yes; done
+        [ $found = yes ] || return 1
+      done
+      ;;
+    file)
+      for path in "$@"; do
+        found=no
+        for file in $root$path; do [ -f "$file" ] && found=yes; done
         [ $found = yes ] || return 1
       done
       ;;

@@ -12,7 +12,7 @@ import { launchChromium } from '../support/browser.ts';
 import { freePort } from '../support/processes.ts';
 import { parseWhoami } from './support/apache.ts';
 import { type ApiApplication, type Directory, PASSWORD, startDirectory, USER } from './support/directory.ts';
-import { peerMatrix } from './support/matrix.ts';
+import { IDP_SIGN_OUT_SENDS_NO_LOGOUT_REQUEST, peerMatrix } from './support/matrix.ts';
 import { prepareShibboleth, type ShibbolethSp } from './support/shibboleth.ts';
 
 const STEP_TIMEOUT_MS = 15_000;
@@ -110,6 +110,7 @@ describe('Shibboleth SP 3 as a service provider of Federa Directory', () => {
   });
 
   matrix.notApplicable('Signed AuthnRequest', 'not tested: mellon covers it');
+  matrix.notApplicable('IdP-initiated single logout', IDP_SIGN_OUT_SENDS_NO_LOGOUT_REQUEST);
 
   test('IdP-initiated: the My Apps tile signs B.Simon in to Shibboleth, which accepts the unsolicited response', async () => {
     await matrix.record('IdP-initiated sign-in', async () => {

@@ -32,7 +32,8 @@ function packageList(): Array<{ name: string; files: string[] }> {
     .split('\n')
     .map((line) => {
       const [name = '', kind, ...args] = line.split(' ');
-      if (kind === 'exe') return { name, files: args.map((path) => path.replaceAll('*', '15')) };
+      if (kind === 'exe' || kind === 'file')
+        return { name, files: args.map((path) => path.replaceAll('*', '15')) };
       if (kind === 'python')
         return {
           name,

@@ -18,18 +18,45 @@ export const SCENARIOS = [
   'Signed AuthnRequest',
   'IdP-initiated sign-in',
   'SP-initiated single logout',
+  'IdP-initiated single logout',
 ] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
-/** The rows, in order: every peer issue 12 names, so rows not yet tested say so. */
+/**
+ * Why the Directory's rows have no IdP-initiated single logout: signing out of the Directory ends its
+ * own session and sends no LogoutRequest to the applications (`apps/idp/src/signin/signin.routes.ts`).
+ */
+export const IDP_SIGN_OUT_SENDS_NO_LOGOUT_REQUEST = 'the Directory’s sign-out sends no LogoutRequest';
+
+/**
+ * The rows, in order: every peer issue 12 names, so rows not yet tested say so. `federa` is the Federa
+ * side the peer works with: the Directory (the peer is its SP) or the Workspace (the peer is its IdP).
+ */
 const PEERS = [
   {
     name: 'Apache mod_auth_mellon',
     debian: 'libapache2-mod-auth-mellon',
+    federa: 'Directory',
     test: 'test/interop/mellon.test.ts',
   },
-  { name: 'Shibboleth SP', debian: 'libapache2-mod-shib', test: 'test/interop/shibboleth.test.ts' },
-  { name: 'SimpleSAMLphp', debian: 'simplesamlphp', test: null },
+  {
+    name: 'Shibboleth SP',
+    debian: 'libapache2-mod-shib',
+    federa: 'Directory',
+    test: 'test/interop/shibboleth.test.ts',
+  },
+  {
+    name: 'SimpleSAMLphp SP',
+    debian: 'simplesamlphp',
+    federa: 'Directory',
+    test: 'test/interop/simplesamlphp.test.ts',
+  },
+  {
+    name: 'SimpleSAMLphp IdP',
+    debian: 'simplesamlphp',
+    federa: 'Workspace',
+    test: 'test/interop/simplesamlphp.test.ts',
+  },
 ] as const;
 type PeerName = (typeof PEERS)[number]['name'];
 
@@ -92,16 +119,16 @@ function writeRow(name: PeerName, cells: Map<Scenario, Cell>): void {
   const rows = PEERS.map((peer) => {
     if (peer.name === name) {
       const version = debianVersion(peer.debian);
-      return `| ${peer.name} | \`${peer.debian}\` ${version} | ${SCENARIOS.map((s) => cellText(cells.get(s)!)).join(' | ')} |`;
+      return `| ${peer.name} | ${peer.federa} | \`${peer.debian}\` ${version} | ${SCENARIOS.map((s) => cellText(cells.get(s)!)).join(' | ')} |`;
     }
     return (
       previous.get(peer.name) ??
-      `| ${peer.name} | \`${peer.debian}\` | ${SCENARIOS.map(() => 'not tested yet').join(' | ')} |`
+      `| ${peer.name} | ${peer.federa} | \`${peer.debian}\` | ${SCENARIOS.map(() => 'not tested yet').join(' | ')} |`
     );
   });
   const table = [
-    `| Peer | Debian package | ${SCENARIOS.join(' | ')} |`,
-    `|---|---|${SCENARIOS.map(() => '---').join('|')}|`,
+    `| Peer | Federa side | Debian package | ${SCENARIOS.join(' | ')} |`,
+    `|---|---|---|${SCENARIOS.map(() => '---').join('|')}|`,
     ...rows,
   ].join('\n');
   writeFileSync(MATRIX_FILE, `${text.slice(0, start + START.length)}\n${table}\n${text.slice(end)}`);
