@@ -177,6 +177,23 @@ for (const dialect of DIALECTS) {
       await close();
     });
 
+    test("every page names the service's icon, which is served with /favicon.ico, and a title is not said twice", async (t) => {
+      const { app, close } = await makeApp(await freshDatabaseUrl(dialect));
+      t.after(async () => {
+        await app.close();
+        await close();
+      });
+      const missing = await app.inject({ method: 'GET', url: '/no-such-page' });
+      assert.match(missing.body, /<link rel="icon" href="\/assets\/favicon.svg"/);
+      assert.match(missing.body, /<title>Page not found · Test<\/title>/);
+      for (const url of ['/assets/favicon.svg', '/favicon.ico']) {
+        const icon = await app.inject({ method: 'GET', url });
+        assert.equal(icon.statusCode, 200, url);
+        assert.match(icon.headers['content-type'] as string, /^image\/svg\+xml/);
+        assert.match(icon.body, /^<svg /);
+      }
+    });
+
     test('a form of this service posted without a session says the session expired, and links back to the form', async (t) => {
       const { app, close } = await makeApp(await freshDatabaseUrl(dialect));
       t.after(async () => {

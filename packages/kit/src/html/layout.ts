@@ -30,7 +30,8 @@ export function renderPage(options: PageOptions): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title} · ${brand.name}</title>
+<title>${title === brand.name ? title : `${title} · ${brand.name}`}</title>
+<link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/assets/federa.css">
 <script src="/assets/federa.js" defer></script>
 </head>

@@ -13,6 +13,7 @@ import helmet from 'helmet';
 import type { Kysely } from 'kysely';
 import { SCRIPT, STYLESHEET } from '../html/assets.ts';
 import { facts } from '../html/components.ts';
+import { faviconSvg } from '../html/favicon.ts';
 import { type Brand, renderPage } from '../html/layout.ts';
 import { html } from '../html/template.ts';
 import type { Logger } from '../log.ts';
@@ -107,6 +108,13 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   app.get('/assets/federa.js', async (_request, reply) =>
     reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(SCRIPT),
   );
+  const favicon = faviconSvg(options.brand);
+  // /favicon.ico too: the browser asks for it by itself on pages without the layout (the SAML auto-post).
+  for (const url of ['/assets/favicon.svg', '/favicon.ico']) {
+    app.get(url, async (_request, reply) =>
+      reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(favicon),
+    );
+  }
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
     const ready = options.ready ? await options.ready().catch(() => false) : true;
