@@ -46,6 +46,15 @@ const NOT_PAGES: Record<App, Record<string, string>> = {
     '/saml/sls/:org/': 'SAML endpoint',
     '/api/0/users/me/': 'JSON API',
     '/api/0/organizations/:org/': 'JSON API',
+    '/api/0/organizations/:org/scim/v2/Users': 'SCIM API',
+    '/api/0/organizations/:org/scim/v2/Users/:id': 'SCIM API',
+    '/api/0/organizations/:org/scim/v2/Groups': 'SCIM API',
+    '/api/0/organizations/:org/scim/v2/Groups/:id': 'SCIM API',
+    '/api/0/organizations/:org/scim/v2/ServiceProviderConfig': 'SCIM API',
+    '/api/0/organizations/:org/scim/v2/ResourceTypes': 'SCIM API',
+    '/api/0/organizations/:org/scim/v2/ResourceTypes/:id': 'SCIM API',
+    '/api/0/organizations/:org/scim/v2/Schemas': 'SCIM API',
+    '/api/0/organizations/:org/scim/v2/Schemas/:id': 'SCIM API',
   },
 };
 
@@ -163,6 +172,10 @@ function tour(ids: Ids): Stop[] {
       `/settings/${org}/members/${ids.ownerUserId}/remove/`,
       'owner',
     ),
+    sp('/settings/:org/teams/', `/settings/${org}/teams/`, 'owner'),
+    // The team the owner made before the tour.
+    sp('/settings/:org/teams/:team/', `/settings/${org}/teams/backend/`, 'owner'),
+    sp('/settings/:org/teams/:team/delete/', `/settings/${org}/teams/backend/delete/`, 'owner'),
     sp('/settings/:org/auth/', `/settings/${org}/auth/`, 'owner'),
     sp('/settings/:org/auth/configure/:kind/', `/settings/${org}/auth/configure/active-directory/`, 'owner'),
     sp('/settings/:org/auth/attempts/', `/settings/${org}/auth/attempts/`, 'owner'),
@@ -313,6 +326,11 @@ describe('every page of both services, opened in Chromium', { timeout: 300_000 }
         .inputValue();
       const invitationToken = /\/accept-invite\/([^/]+)\//.exec(inviteUrl)?.[1] ?? '';
       const ownerUserId = await linkId(owner, /\/members\/([^/]+)\/remove\/$/);
+      // … and makes a team.
+      await owner.goto(`${spUrl}/settings/${ORGANIZATION}/teams/`);
+      await owner.getByLabel('Name').fill('Backend');
+      await owner.getByRole('button', { name: 'Create team' }).click();
+      await owner.waitForURL(`${spUrl}/settings/${ORGANIZATION}/teams/backend/`);
 
       // B.Simon has a Workspace account of her own; signing in to acme through SSO with the same email
       // asks her to link the two, and the emailed link lands in her outbox.

@@ -12,7 +12,9 @@ export type SpErrorCode =
   | 'sso_not_configured'
   | 'sso_start_failed'
   | 'mail_unavailable'
-  | 'account_scoped';
+  | 'account_scoped'
+  | 'member_suspended'
+  | 'member_not_provisioned';
 
 export class SpError extends AppError<SpErrorCode> {}
 
@@ -25,3 +27,11 @@ export const notFound = (what = 'page'): SpError =>
 
 export const forbidden = (message = 'Your role in this organization does not allow this.'): SpError =>
   new SpError('forbidden', 403, message);
+
+/** A member suspended by the organization's directory (SCIM `active: false`), on every page and sign-in. */
+export const memberSuspended = (organizationName: string): SpError =>
+  new SpError(
+    'member_suspended',
+    403,
+    `Your access to ${organizationName} is suspended by its directory. Ask your administrator to restore it (in your organization’s identity provider: assign you to the application again).`,
+  );

@@ -24,4 +24,6 @@ export {
   type ProviderDeps,
   updateProviderOptions,
 } from './providers/providers.service.ts';
+// SCIM: the demo seed enables it for acme and gives the token to the Directory's provisioning.
+export { issueScimToken, scimBaseUrl } from './scim/scim-token.service.ts';
 export { spUrls } from './sso/urls.ts';

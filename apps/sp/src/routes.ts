@@ -13,9 +13,15 @@ import { outboxPage } from './mail/outbox.routes.ts';
 import * as organizations from './organizations/organizations.routes.ts';
 import * as removeMember from './organizations/remove-member.routes.ts';
 import * as authSettings from './providers/settings.routes.ts';
+import * as scimSettings from './scim/scim-settings.routes.ts';
+import * as scimDiscovery from './scim/server/discovery.routes.ts';
+import * as scimGroups from './scim/server/groups.routes.ts';
+import { registerScimBodies, SCIM_ROUTE } from './scim/server/http.ts';
+import * as scimUsers from './scim/server/users.routes.ts';
 import * as login from './sso/login.routes.ts';
 import * as logout from './sso/logout.ts';
 import { spMetadata } from './sso/sp-metadata.ts';
+import * as teams from './teams/teams.routes.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -28,7 +34,8 @@ declare module 'fastify' {
  * Every route of Federa Workspace, in one place for an auditor. All POSTs carry the session's CSRF
  * token (the kit checks it) except the SAML endpoints that receive the IdP's cross-site POST, which
  * opt out with `csrf: false` and are protected by InResponseTo, the browser binding and the replay
- * cache instead.
+ * cache instead, and the SCIM server's, which are bearer-authenticated (`auth: 'bearer'`: no session,
+ * no CSRF token; the organization's SCIM token is their only credential).
  */
 export function registerRoutes(app: FastifyInstance, ctx: Context): void {
   const signInLimit = { rateLimit: { max: ctx.config.signInRateLimitPerMinute, timeWindow: 60_000 } };
@@ -54,6 +61,16 @@ export function registerRoutes(app: FastifyInstance, ctx: Context): void {
   app.post('/settings/:org/members/:userId/remove/', removeMember.removeMemberSubmit(ctx));
   app.get('/accept-invite/:token/', organizations.acceptInvitePage(ctx));
   app.post('/accept-invite/:token/', organizations.acceptInvite(ctx));
+
+  // Teams (every member sees them; owners and managers change them)
+  app.get('/settings/:org/teams/', teams.teamsPage(ctx));
+  app.post('/settings/:org/teams/', teams.createTeamRoute(ctx));
+  app.get('/settings/:org/teams/:team/', teams.teamPage(ctx));
+  app.post('/settings/:org/teams/:team/rename/', teams.renameTeamRoute(ctx));
+  app.post('/settings/:org/teams/:team/members/', teams.addTeamMemberRoute(ctx));
+  app.post('/settings/:org/teams/:team/members/:membershipId/remove/', teams.removeTeamMemberRoute(ctx));
+  app.get('/settings/:org/teams/:team/delete/', teams.deleteTeamPage(ctx));
+  app.post('/settings/:org/teams/:team/delete/', teams.deleteTeamSubmit(ctx));
 
   // SAML endpoints (paths are Sentry's)
   app.get('/saml/metadata/:org/', spMetadata(ctx));
@@ -84,6 +101,8 @@ export function registerRoutes(app: FastifyInstance, ctx: Context): void {
   app.post('/settings/:org/auth/refresh/', authSettings.refresh(ctx));
   app.post('/settings/:org/auth/disable/', authSettings.disable(ctx));
   app.get('/settings/:org/auth/attempts/', attemptsPage(ctx));
+  app.post('/settings/:org/auth/scim/enable/', scimSettings.enableScim(ctx));
+  app.post('/settings/:org/auth/scim/disable/', scimSettings.disableScimRoute(ctx));
 
   // Verified domains (owners and managers): what an organization's IdP may speak for
   app.get('/settings/:org/domains/', domains.domainsPage(ctx));
@@ -97,6 +116,39 @@ export function registerRoutes(app: FastifyInstance, ctx: Context): void {
   // JSON API
   app.get('/api/0/users/me/', api.usersMe(ctx));
   app.get('/api/0/organizations/:org/', api.organizationDetails(ctx));
+
+  // SCIM 2.0 (RFC 7644) at Sentry's paths: authorized by the organization's SCIM bearer token only
+  // (no session, no CSRF token), bodies capped, errors as SCIM error bodies (scim/server/http.ts).
+  registerScimBodies(app);
+  app.get('/api/0/organizations/:org/scim/v2/Users', SCIM_ROUTE, scimUsers.listUsers(ctx));
+  app.post('/api/0/organizations/:org/scim/v2/Users', SCIM_ROUTE, scimUsers.createUser(ctx));
+  app.get('/api/0/organizations/:org/scim/v2/Users/:id', SCIM_ROUTE, scimUsers.getUser(ctx));
+  app.put('/api/0/organizations/:org/scim/v2/Users/:id', SCIM_ROUTE, scimUsers.replaceUser(ctx));
+  app.patch('/api/0/organizations/:org/scim/v2/Users/:id', SCIM_ROUTE, scimUsers.patchUser(ctx));
+  app.delete('/api/0/organizations/:org/scim/v2/Users/:id', SCIM_ROUTE, scimUsers.deleteUser(ctx));
+  app.get('/api/0/organizations/:org/scim/v2/Groups', SCIM_ROUTE, scimGroups.listGroups(ctx));
+  app.post('/api/0/organizations/:org/scim/v2/Groups', SCIM_ROUTE, scimGroups.createGroup(ctx));
+  app.get('/api/0/organizations/:org/scim/v2/Groups/:id', SCIM_ROUTE, scimGroups.getGroup(ctx));
+  app.put('/api/0/organizations/:org/scim/v2/Groups/:id', SCIM_ROUTE, scimGroups.replaceGroup(ctx));
+  app.patch('/api/0/organizations/:org/scim/v2/Groups/:id', SCIM_ROUTE, scimGroups.patchGroup(ctx));
+  app.delete('/api/0/organizations/:org/scim/v2/Groups/:id', SCIM_ROUTE, scimGroups.deleteGroup(ctx));
+  app.get(
+    '/api/0/organizations/:org/scim/v2/ServiceProviderConfig',
+    SCIM_ROUTE,
+    scimDiscovery.serviceProviderConfigRoute(ctx),
+  );
+  app.get(
+    '/api/0/organizations/:org/scim/v2/ResourceTypes',
+    SCIM_ROUTE,
+    scimDiscovery.resourceTypesRoute(ctx),
+  );
+  app.get(
+    '/api/0/organizations/:org/scim/v2/ResourceTypes/:id',
+    SCIM_ROUTE,
+    scimDiscovery.resourceTypesRoute(ctx, true),
+  );
+  app.get('/api/0/organizations/:org/scim/v2/Schemas', SCIM_ROUTE, scimDiscovery.schemasRoute(ctx));
+  app.get('/api/0/organizations/:org/scim/v2/Schemas/:id', SCIM_ROUTE, scimDiscovery.schemasRoute(ctx, true));
 
   // Development outbox: only when it is on (the demo, SP_DEV_OUTBOX) and no SMTP server is configured.
   if (ctx.mailer.kind === 'outbox') app.get('/dev/outbox/', outboxPage(ctx));

@@ -6,8 +6,10 @@ import { findOrganizationBySlug } from '../src/organizations/organizations.repos
 import { createdOrganization, signedUp, startApp } from './support/app.ts';
 
 // Issue 10: the kit skipped its CSRF check whenever an `Authorization: Bearer` header came, and the
-// organization's auth settings were saved on the strength of the session cookie alone. The Workspace
-// has no bearer-authenticated route: every route, `/api/0/…` included, is authorized by the session.
+// organization's auth settings were saved on the strength of the session cookie alone. The Workspace's
+// only bearer-authenticated routes are its SCIM server's (issue 14), authorized by the organization's
+// SCIM token and never by the session; every other route, `/api/0/…` included, is authorized by the
+// session.
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -19,14 +21,28 @@ for (const dialect of DIALECTS) {
       await createdOrganization(owner, 'acme');
       const cookie = [...owner.cookies].map(([name, c]) => `${name}=${c.value}`).join('; ');
       const table = routeAuthTable(t.app);
+      const bearer = table.filter((r) => r.auth === 'bearer');
+      assert.ok(bearer.length > 0);
       assert.deepEqual(
-        table.filter((r) => r.auth === 'bearer'),
+        bearer.filter((r) => !r.url.startsWith('/api/0/organizations/:org/scim/v2/')),
         [],
-        'the Workspace reads its session cookie on every route',
+        'the Workspace reads its session cookie on every route but the SCIM server',
       );
+      // The SCIM routes: the owner's cookie with a bogus token is refused, whatever the method.
+      for (const route of bearer) {
+        const response = await t.app.inject({
+          method: route.method as 'POST',
+          url: route.url.replace(':org', 'acme').replace(/:[A-Za-z]+/g, 'x'),
+          headers: { cookie, authorization: 'Bearer bogus', 'content-type': 'application/scim+json' },
+          ...(STATE_CHANGING.has(route.method)
+            ? { payload: '{"userName":"forged@acme.test","displayName":"Forged"}' }
+            : {}),
+        });
+        assert.equal(response.statusCode, 401, `${route.method} ${route.url}`);
+      }
       const optedOut: string[] = [];
       let checked = 0;
-      for (const route of table.filter((r) => STATE_CHANGING.has(r.method))) {
+      for (const route of table.filter((r) => STATE_CHANGING.has(r.method) && r.auth === 'session')) {
         if (!route.csrf) {
           optedOut.push(`${route.method} ${route.url}`);
           continue;

@@ -14,6 +14,10 @@ export function publicReason(code: string, detail: Record<string, unknown> | nul
     return 'Single sign-on for this organization is not set up yet: an owner or manager must finish the setup first.';
   if (code === 'SETUP_NOT_ALLOWED')
     return 'Only an owner or manager of the organization can finish the single sign-on setup.';
+  if (code === 'MEMBER_SUSPENDED')
+    return 'Your access to this organization is suspended by its directory. Ask your administrator to restore it (assign you to the application again in your identity provider).';
+  if (code === 'MEMBER_NOT_PROVISIONED')
+    return 'This organization adds its members from its directory, and you are not one of them. Ask your administrator to assign you to the application in your identity provider.';
   if (code === 'IDENTITY_CONFLICT')
     return 'Your account is already linked to another identity of this identity provider.';
   // Before the other signature codes: the certificate is not what is wrong, and saying so would send

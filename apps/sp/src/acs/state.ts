@@ -13,7 +13,9 @@ export type AcsErrorCode =
   | 'SETUP_NOT_FINISHED'
   | 'SETUP_NOT_ALLOWED'
   | 'IDENTITY_CONFLICT'
-  | 'RESPONSE_REPLAYED';
+  | 'RESPONSE_REPLAYED'
+  | 'MEMBER_SUSPENDED'
+  | 'MEMBER_NOT_PROVISIONED';
 
 export class AcsFailure extends Error {
   readonly code: AcsErrorCode;

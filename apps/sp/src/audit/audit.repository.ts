@@ -22,7 +22,20 @@ export type AuditAction =
   | 'sso.sha1-disallowed'
   | 'domain.added'
   | 'domain.verified'
-  | 'domain.removed';
+  | 'domain.removed'
+  | 'scim.enabled'
+  | 'scim.token-regenerated'
+  | 'scim.disabled'
+  | 'member.added-by-scim'
+  | 'member.updated-by-scim'
+  | 'member.suspended'
+  | 'member.restored'
+  | 'member.removed-by-scim'
+  | 'team.created'
+  | 'team.renamed'
+  | 'team.deleted'
+  | 'team.member-added'
+  | 'team.member-removed';
 
 export interface AuditEntry {
   id: string;

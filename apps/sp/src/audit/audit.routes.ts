@@ -24,6 +24,19 @@ const LABEL: Record<AuditAction, string> = {
   'domain.added': 'Domain added',
   'domain.verified': 'Domain verified',
   'domain.removed': 'Domain removed',
+  'scim.enabled': 'SCIM provisioning enabled',
+  'scim.token-regenerated': 'SCIM token regenerated',
+  'scim.disabled': 'SCIM provisioning disabled',
+  'member.added-by-scim': 'Member added by SCIM',
+  'member.updated-by-scim': 'Member updated by SCIM',
+  'member.suspended': 'Member suspended (SCIM)',
+  'member.restored': 'Member restored (SCIM)',
+  'member.removed-by-scim': 'Member removed by SCIM',
+  'team.created': 'Team created',
+  'team.renamed': 'Team renamed',
+  'team.deleted': 'Team deleted',
+  'team.member-added': 'Team member added',
+  'team.member-removed': 'Team member removed',
 };
 
 function describeDetail(detail: Record<string, unknown>): string {

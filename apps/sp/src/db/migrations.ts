@@ -8,7 +8,9 @@ import { membersByJoinDateMigration } from '../organizations/members-index.migra
 import { allowSha1Migration } from '../providers/allow-sha1.migration.ts';
 import { sendToIdpMigration } from '../providers/send-to-idp.migration.ts';
 import { requestSigningMigration } from '../request-signing/request-signing.migration.ts';
+import { scimMigration } from '../scim/scim.migration.ts';
 import { pendingSessionMigration } from '../sso/pending-session.migration.ts';
+import { teamsMigration } from '../teams/teams.migration.ts';
 import { CONFIG_TABLES } from './config-cache.ts';
 
 // Portable DDL only (Kysely's schema builder): the same migrations run on SQLite and PostgreSQL.
@@ -246,4 +248,6 @@ export const migrations: Record<string, Migration> = {
   '0009-request-signing': requestSigningMigration,
   '0010-send-to-idp': sendToIdpMigration,
   '0011-attempt-saml-ids': attemptSamlIdsMigration,
+  '0012-teams': teamsMigration,
+  '0013-scim': scimMigration,
 };

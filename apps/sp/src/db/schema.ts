@@ -57,6 +57,12 @@ export interface MembershipsTable {
   user_id: string;
   role: string;
   created_at: string;
+  /** Set while the member is suspended (SCIM `active: false`, migration 0013): refused everywhere. */
+  suspended_at: string | null;
+  /** The SCIM userName, lower-cased (migration 0013); null for members SCIM never saw. */
+  scim_user_name: string | null;
+  /** JSON of the other SCIM attributes the client sent (migration 0013), returned as sent. */
+  scim_attributes: string | null;
 }
 
 export interface InvitationsTable {
@@ -244,6 +250,35 @@ export interface SpSigningKeysTable {
   created_at: string;
 }
 
+/** A team of an organization (migration 0012); SCIM Groups are teams. */
+export interface TeamsTable {
+  id: string;
+  organization_id: string;
+  slug: string;
+  name: string;
+  /** The IdP's id of the group a SCIM client provisioned. */
+  external_id: string | null;
+  idp_provisioned: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface TeamMembersTable {
+  team_id: string;
+  membership_id: string;
+  created_at: string;
+}
+
+/** An organization's SCIM bearer token, as its SHA-256 (migration 0013). */
+export interface ScimTokensTable {
+  organization_id: string;
+  /** The SSO provider SCIM stands on: the token goes when SSO is disabled. */
+  provider_id: string;
+  token_hash: string;
+  created_by: string | null;
+  created_at: string;
+}
+
 export interface Schema {
   users: UsersTable;
   email_verifications: EmailVerificationsTable;
@@ -262,4 +297,7 @@ export interface Schema {
   outbox: OutboxTable;
   sp_signing_keys: SpSigningKeysTable;
   sessions: SessionsTable;
+  teams: TeamsTable;
+  team_members: TeamMembersTable;
+  scim_tokens: ScimTokensTable;
 }

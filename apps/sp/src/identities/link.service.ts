@@ -4,12 +4,9 @@ import { recordAudit } from '../audit/audit.repository.ts';
 import { nowIso } from '../context.ts';
 import type { Db } from '../db/db.ts';
 import { SpError } from '../errors.ts';
-import {
-  findMembership,
-  findOrganizationById,
-  insertMembership,
-} from '../organizations/organizations.repository.ts';
+import { findOrganizationById, insertMembership } from '../organizations/organizations.repository.ts';
 import { findProviderById, type Provider } from '../providers/providers.repository.ts';
+import { admission, MembershipRefused, membershipRefusedError } from '../scim/admission.ts';
 import { createSsoSession } from '../sso/sso-sessions.repository.ts';
 import {
   completePendingLink,
@@ -48,18 +45,23 @@ export async function completeLink(
       throw new SpError('link_invalid', 409, 'This identity is already linked for this organization.');
     }
     let userId: string;
-    if (outcome.via === 'separate account') {
-      userId = await createProvisionedAccount(trx, clock, {
-        organization,
-        provider,
-        idpUserId: link.idpUserId,
-        email: link.email,
-        name: link.name,
-        scoped: true,
-      });
-    } else {
-      userId = link.userId;
-      await linkToAccount(trx, clock, provider, link, outcome.via, now);
+    try {
+      if (outcome.via === 'separate account') {
+        userId = await createProvisionedAccount(trx, clock, {
+          organization,
+          provider,
+          idpUserId: link.idpUserId,
+          email: link.email,
+          name: link.name,
+          scoped: true,
+        });
+      } else {
+        userId = link.userId;
+        await linkToAccount(trx, clock, provider, link, outcome.via, now);
+      }
+    } catch (error) {
+      if (error instanceof MembershipRefused) throw membershipRefusedError(error, organization.name);
+      throw error;
     }
     if (link.sessionExpiresAt <= now) return { userId, ssoSessionId: null };
     const ssoSessionId = await createSsoSession(trx, {
@@ -105,7 +107,7 @@ async function linkToAccount(
     action: 'identity.linked',
     detail: { idpUserId: link.idpUserId, email: link.email, via },
   });
-  if (await findMembership(trx, link.organizationId, link.userId)) return;
+  if ((await admission(trx, link.organizationId, link.userId)) === 'member') return;
   await insertMembership(trx, {
     id: randomUUID(),
     organizationId: link.organizationId,

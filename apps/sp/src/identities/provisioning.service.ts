@@ -6,13 +6,10 @@ import { addSeconds, nowIso } from '../context.ts';
 import type { Db } from '../db/db.ts';
 import { emailDomain } from '../domains/domain-name.ts';
 import { organizationVerified } from '../domains/domains.service.ts';
-import {
-  findMembership,
-  insertMembership,
-  type Organization,
-} from '../organizations/organizations.repository.ts';
+import { insertMembership, type Organization } from '../organizations/organizations.repository.ts';
 import type { MappedIdentity } from '../providers/attribute-mapping.ts';
 import type { Provider } from '../providers/providers.repository.ts';
+import { admission } from '../scim/admission.ts';
 import {
   findIdentityOfUser,
   insertIdentity,
@@ -63,7 +60,8 @@ async function ensureMember(
   userId: string,
   email: string,
 ): Promise<void> {
-  if (await findMembership(trx, organization.id, userId)) return;
+  // A suspended member, or a newcomer while SCIM manages the organization, is refused (scim/admission.ts).
+  if ((await admission(trx, organization.id, userId)) === 'member') return;
   await insertMembership(trx, {
     id: randomUUID(),
     organizationId: organization.id,
@@ -164,6 +162,8 @@ export async function resolveIdentity(
     return { kind: 'user', userId: existing.id, created: false };
   }
   if (existing) {
+    // Refused now rather than after the account has proved itself.
+    await admission(trx, organization.id, existing.id);
     const pendingLinkId = randomUUID();
     await insertPendingLink(trx, {
       id: pendingLinkId,

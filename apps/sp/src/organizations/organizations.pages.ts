@@ -67,7 +67,7 @@ export function organizationHomeBody(input: {
     html`${table(
       ['Name', 'Email', 'Role', 'SSO', 'Joined'],
       input.members.map((m) => [
-        m.name,
+        m.suspended ? html`${m.name} <span class="badge bad">Suspended</span>` : m.name,
         m.email,
         ROLE_INFO[m.role].label,
         m.ssoLinked
@@ -105,7 +105,7 @@ export function membersBody(input: {
   const rows = input.members.map((m) => {
     const manageable = input.canManage && canGrant(input.actorRole, m.role);
     return [
-      m.name,
+      m.suspended ? html`${m.name} <span class="badge bad">Suspended</span>` : m.name,
       m.email,
       manageable
         ? html`<form method="post" action="/settings/${slug}/members/${m.userId}/role/" class="inline">${hiddenCsrf(input.csrf)}${roleSelect('role', `role-${m.userId}`, m.role, `Role of ${m.email}`)} <button type="submit" class="secondary">Save role</button></form>`

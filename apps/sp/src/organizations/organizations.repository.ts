@@ -17,6 +17,8 @@ export interface Member {
   joinedAt: string;
   /** Whether the member has an identity linked to this organization's SSO provider. */
   ssoLinked: boolean;
+  /** Suspended (SCIM `active: false`): kept, but refused everywhere until restored. */
+  suspended: boolean;
 }
 
 export async function insertOrganization(db: Db, org: Organization): Promise<void> {
@@ -56,14 +58,14 @@ export async function findMembership(
   db: Db,
   organizationId: string,
   userId: string,
-): Promise<{ id: string; role: Role } | null> {
+): Promise<{ id: string; role: Role; suspended: boolean } | null> {
   const row = await db
     .selectFrom('memberships')
-    .select(['id', 'role'])
+    .select(['id', 'role', 'suspended_at'])
     .where('organization_id', '=', organizationId)
     .where('user_id', '=', userId)
     .executeTakeFirst();
-  return row ? { id: row.id, role: row.role as Role } : null;
+  return row ? { id: row.id, role: row.role as Role, suspended: row.suspended_at !== null } : null;
 }
 
 /**
@@ -92,6 +94,7 @@ export async function listMembers(
       'users.name',
       'memberships.role',
       'memberships.created_at',
+      'memberships.suspended_at',
       'identities.id as identity_id',
     ])
     .where('memberships.organization_id', '=', organizationId)
@@ -107,6 +110,7 @@ export async function listMembers(
     role: row.role as Role,
     joinedAt: row.created_at,
     ssoLinked: row.identity_id !== null,
+    suspended: row.suspended_at !== null,
   }));
 }
 
@@ -153,12 +157,14 @@ export async function deleteMembership(db: Db, membershipId: string): Promise<vo
   await db.deleteFrom('memberships').where('id', '=', membershipId).execute();
 }
 
+/** Owners who are not suspended: those who can act as owners. */
 export async function countOwners(db: Db, organizationId: string): Promise<number> {
   const row = await db
     .selectFrom('memberships')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('organization_id', '=', organizationId)
     .where('role', '=', 'owner')
+    .where('suspended_at', 'is', null)
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }

@@ -104,7 +104,13 @@ export async function changeMemberRole(
     if (!canGrant(input.actorRole, role) || !canGrant(input.actorRole, target.role)) {
       throw forbidden('You can only give or change roles at or below your own.');
     }
-    if (target.role === 'owner' && role !== 'owner' && (await countOwners(trx, input.organizationId)) <= 1) {
+    // countOwners counts active owners: a suspended one is not the last.
+    if (
+      target.role === 'owner' &&
+      role !== 'owner' &&
+      !target.suspended &&
+      (await countOwners(trx, input.organizationId)) <= 1
+    ) {
       throw new ValidationError({ role: 'An organization needs at least one owner.' });
     }
     await updateMembershipRole(trx, target.id, role);
@@ -128,7 +134,7 @@ export async function removeMember(
     if (!target) throw new SpError('not_found', 404, 'That person is not a member of this organization.');
     if (!canGrant(input.actorRole, target.role))
       throw forbidden('You can only remove members at or below your role.');
-    if (target.role === 'owner' && (await countOwners(trx, input.organizationId)) <= 1) {
+    if (target.role === 'owner' && !target.suspended && (await countOwners(trx, input.organizationId)) <= 1) {
       throw forbidden('An organization needs at least one owner: make someone else owner first.');
     }
     await deleteMembership(trx, target.id);

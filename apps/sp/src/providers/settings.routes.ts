@@ -1,4 +1,4 @@
-import { allowFormActionTo, csrfToken, getSession, type SafeHtml } from '@federa/kit';
+import { allowFormActionTo, csrfToken, getSession, html, type SafeHtml } from '@federa/kit';
 import { BINDING, parseCertificate } from '@federa/saml';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { listAttempts } from '../attempts/attempts.repository.ts';
@@ -7,6 +7,9 @@ import { providerOfOrganization } from '../db/config-cache.ts';
 import { notFound } from '../errors.ts';
 import { countIdentities } from '../identities/identities.repository.ts';
 import { refreshProviderMetadata } from '../idp-metadata/refresh.ts';
+import { scimCard } from '../scim/scim-settings.pages.ts';
+import { scimBaseUrl } from '../scim/scim-token.service.ts';
+import { findScimToken } from '../scim/scim-tokens.repository.ts';
 import { startSso } from '../sso/start.ts';
 import { spUrls } from '../sso/urls.ts';
 import { checked, type FieldErrors, text, ValidationError } from '../validation.ts';
@@ -66,6 +69,14 @@ async function renderAuthPage(
       mappingErrors: errors.mapping ?? {},
       linkedIdentities: await countIdentities(ctx.db, provider.id),
     });
+    // Enable SCIM is offered once SAML SSO is configured (scim/).
+    const scim = await findScimToken(ctx.db, a.organization.id);
+    body = html`${body}${scimCard({
+      csrf: await csrfToken(request),
+      slug: a.organization.slug,
+      baseUrl: scimBaseUrl(ctx.config.baseUrl, a.organization.slug),
+      enabledAt: scim?.createdAt ?? null,
+    })}`;
   }
   const status = errors.options || errors.mapping ? 400 : 200;
   // "Test and finish setup" posts here and is answered by a redirect to the IdP.

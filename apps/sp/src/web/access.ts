@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { User } from '../accounts/accounts.repository.ts';
 import type { Context } from '../context.ts';
 import { organizationBySlug, providerOfOrganization } from '../db/config-cache.ts';
-import { forbidden, notFound } from '../errors.ts';
+import { forbidden, memberSuspended, notFound } from '../errors.ts';
 import { findMembership, type Organization } from '../organizations/organizations.repository.ts';
 import { can, type Permission, type Role } from '../organizations/roles.ts';
 import type { Provider } from '../providers/providers.repository.ts';
@@ -52,6 +52,8 @@ export async function checkOrgAccess(
   const membership = await findMembership(ctx.db, organization.id, user.id);
   if (!membership)
     throw forbidden('You are not a member of this organization. Ask one of its owners for an invitation.');
+  // Suspended by SCIM: refused on the next request, whatever session the browser holds.
+  if (membership.suspended) throw memberSuspended(organization.name);
   const provider = await providerOfOrganization(ctx.cache, organization.id);
   const bypass = options.ownerMayBypassSso && membership.role === 'owner';
   if (provider?.status === 'active' && provider.requireSso && !bypass) {

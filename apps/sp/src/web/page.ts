@@ -26,6 +26,7 @@ function orgNav(org: Organization, role: Role, active: string | undefined) {
   const items = [
     { key: 'home', href: `/organizations/${org.slug}/`, label: 'Overview' },
     { key: 'members', href: `/settings/${org.slug}/members/`, label: 'Members' },
+    { key: 'teams', href: `/settings/${org.slug}/teams/`, label: 'Teams' },
   ];
   if (can(role, 'auth:write')) {
     items.push({ key: 'auth', href: `/settings/${org.slug}/auth/`, label: 'Auth' });

@@ -4,6 +4,7 @@ import { addSeconds, nowIso } from '../../context.ts';
 import { type Db, isUniqueViolation } from '../../db/db.ts';
 import { IdentityConflict, resolveIdentity } from '../../identities/provisioning.service.ts';
 import { markActive } from '../../providers/providers.repository.ts';
+import { MembershipRefused } from '../../scim/admission.ts';
 import { consumePendingRequest } from '../../sso/pending-requests.repository.ts';
 import { createSsoSession } from '../../sso/sso-sessions.repository.ts';
 import { safeNextPath } from '../../web/safe-path.ts';
@@ -86,6 +87,7 @@ export const consumeAndSignIn: AcsCheck = {
           });
         } catch (error) {
           if (error instanceof IdentityConflict) throw new AcsFailure('IDENTITY_CONFLICT', error.message);
+          if (error instanceof MembershipRefused) throw new AcsFailure(error.code, error.message);
           throw error;
         }
         if (resolution.kind !== 'user') return resolution;
