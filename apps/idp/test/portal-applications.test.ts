@@ -66,6 +66,17 @@ for (const dialect of DIALECTS) {
       assert.equal(bad.statusCode, 400);
       assert.match(bad.body, /id="f-host-error">The Sentry URL must use https/);
       assert.match(bad.body, /id="f-organizationSlug-error"/);
+      // Typed without its scheme, the address is given back as it should be written.
+      const schemeless = await browser.post('/portal/applications/new/sentry-self-hosted', {
+        displayName: 'Workspace',
+        host: 'localhost:5300',
+        organizationSlug: 'acme',
+      });
+      assert.equal(schemeless.statusCode, 400);
+      assert.match(
+        schemeless.body,
+        /id="f-host-error">Start the Sentry URL with its scheme: http:\/\/localhost:5300\./,
+      );
       const added = await browser.post('/portal/applications/new/sentry-self-hosted', {
         displayName: 'Federa Workspace',
         host: 'http://localhost:5000/',

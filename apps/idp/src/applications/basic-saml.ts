@@ -39,7 +39,8 @@ export function urlProblem(value: string, what: string): string | null {
   } catch {
     return `The ${what} must be an absolute URL, e.g. https://sentry.io/saml/acs/acme/.`;
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return `The ${what} must start with https://.`;
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    return `The ${what} must start with https:// (or http:// for localhost and 127.0.0.1).`;
   if (url.username || url.password) return `The ${what} cannot carry a user name or password.`;
   if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
     return `The ${what} must use https (http is allowed only for localhost and 127.0.0.1).`;

@@ -61,7 +61,7 @@ export const GALLERY: readonly GalleryTemplate[] = [
       {
         name: 'host',
         label: 'Sentry URL',
-        hint: 'Where your Sentry runs, e.g. http://localhost:5000 for the local Federa Workspace.',
+        hint: 'Where your Sentry runs, with its scheme: e.g. http://localhost:5000, the local Federa Workspace’s default address.',
         placeholder: 'http://localhost:5000',
       },
       SLUG_FIELD,
@@ -112,7 +112,11 @@ export function galleryFieldProblems(
     if (field.name === 'host') {
       if (value === '')
         problems[field.name] = 'Enter the address of your Sentry, e.g. http://localhost:5000.';
-      else {
+      else if (!value.includes('://')) {
+        // `localhost:5300` parses as a URL of scheme "localhost:": say what to type instead.
+        const scheme = /^(localhost|127\.0\.0\.1|\[::1\])(:|\/|$)/i.test(value) ? 'http' : 'https';
+        problems[field.name] = `Start the Sentry URL with its scheme: ${scheme}://${value}.`;
+      } else {
         const problem = urlProblem(value, 'Sentry URL');
         if (problem) problems[field.name] = problem;
         else if (/[?]/.test(value)) problems[field.name] = 'The Sentry URL cannot have a query string.';

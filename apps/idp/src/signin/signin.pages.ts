@@ -22,7 +22,7 @@ export function loginForm(options: LoginFormOptions): SafeHtml {
 ${hiddenCsrf(options.csrf)}
 ${options.flow ? html`<input type="hidden" name="flow" value="${options.flow}">` : null}
 ${options.returnTo ? html`<input type="hidden" name="return" value="${options.returnTo}">` : null}
-${field({ label: 'Email, phone, or Skype', name: 'username', type: 'email', value: options.userName ?? '', required: true, autocomplete: 'username', placeholder: 'someone@contoso.com' })}
+${field({ label: 'User name', name: 'username', type: 'email', value: options.userName ?? '', required: true, autocomplete: 'username', placeholder: 'someone@contoso.com', hint: 'Your user principal name, such as B.Simon@contoso.com.' })}
 ${field({ label: 'Password', name: 'password', type: 'password', required: true, autocomplete: 'current-password', error: error ? error.text : null })}
 <div class="actions"><button type="submit">Sign in</button></div>
 </form>
