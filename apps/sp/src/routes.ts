@@ -12,6 +12,7 @@ import * as setupIdentity from './identities/setup-identity.routes.ts';
 import { outboxPage } from './mail/outbox.routes.ts';
 import * as organizations from './organizations/organizations.routes.ts';
 import * as removeMember from './organizations/remove-member.routes.ts';
+import * as passwordReset from './password-reset/password-reset.routes.ts';
 import * as authSettings from './providers/settings.routes.ts';
 import * as scimSettings from './scim/scim-settings.routes.ts';
 import * as scimDiscovery from './scim/server/discovery.routes.ts';
@@ -48,6 +49,10 @@ export function registerRoutes(app: FastifyInstance, ctx: Context): void {
   app.post('/auth/register/', { config: signInLimit }, accounts.signUp(ctx));
   app.post('/auth/logout/', accounts.signOut(ctx));
   app.post('/auth/verify-email/', emailVerification.resendVerification(ctx));
+  app.get('/account/recover/', passwordReset.recoverPage(ctx));
+  app.post('/account/recover/', { config: signInLimit }, passwordReset.recover(ctx));
+  app.get('/account/recover/confirm/:token/', passwordReset.newPasswordPage(ctx));
+  app.post('/account/recover/confirm/:token/', { config: signInLimit }, passwordReset.setNewPassword(ctx));
   app.get('/auth/verify-email/:token/', emailVerification.verifyEmail(ctx));
 
   // Organizations, members, invitations

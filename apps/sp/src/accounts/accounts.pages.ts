@@ -17,7 +17,7 @@ ${input.next ? html`<input type="hidden" name="next" value="${input.next}">` : n
 ${input.errors.form ? html`<p class="error" role="alert">${input.errors.form}</p>` : null}
 ${field({ label: 'Email', name: 'email', type: 'email', value: input.email, error: input.errors.email, required: true, autocomplete: 'username' })}
 ${field({ label: 'Password', name: 'password', type: 'password', error: input.errors.password, required: true, autocomplete: 'current-password' })}
-<div class="actions"><button type="submit">Sign in</button></div>
+<div class="actions"><button type="submit">Sign in</button> <a href="/account/recover/">Lost your password?</a></div>
 </form>`,
   );
 }

@@ -5,6 +5,7 @@ import { attemptSamlIdsMigration } from '../attempts/saml-ids.migration.ts';
 import { verifiedDomainsMigration } from '../domains/domains.migration.ts';
 import { sloResponseUrlMigration } from '../idp-metadata/slo-response-url.migration.ts';
 import { membersByJoinDateMigration } from '../organizations/members-index.migration.ts';
+import { passwordResetsMigration } from '../password-reset/password-reset.migration.ts';
 import { allowSha1Migration } from '../providers/allow-sha1.migration.ts';
 import { sendToIdpMigration } from '../providers/send-to-idp.migration.ts';
 import { requestSigningMigration } from '../request-signing/request-signing.migration.ts';
@@ -250,4 +251,5 @@ export const migrations: Record<string, Migration> = {
   '0011-attempt-saml-ids': attemptSamlIdsMigration,
   '0012-teams': teamsMigration,
   '0013-scim': scimMigration,
+  '0015-password-resets': passwordResetsMigration,
 };

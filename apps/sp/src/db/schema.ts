@@ -234,6 +234,18 @@ export interface OutboxTable {
   verifies_user_id: string | null;
 }
 
+/** "Lost your password?" links (migration 0015): the SHA-256 of each token, used once. */
+export interface PasswordResetsTable {
+  id: string;
+  user_id: string;
+  /** The address it was mailed to: the link dies if the account's address changes. */
+  email: string;
+  token_hash: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
 export interface SessionsTable {
   id_hash: string;
   data: string;
@@ -282,6 +294,7 @@ export interface ScimTokensTable {
 export interface Schema {
   users: UsersTable;
   email_verifications: EmailVerificationsTable;
+  password_resets: PasswordResetsTable;
   organization_domains: OrganizationDomainsTable;
   organizations: OrganizationsTable;
   memberships: MembershipsTable;
