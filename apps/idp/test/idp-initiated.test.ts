@@ -43,6 +43,12 @@ for (const dialect of DIALECTS) {
         ),
       );
       assert.match(page.body, /<strong>Sentry<\/strong>/);
+      assert.match(page.body, /<svg viewBox="0 0 48 48" aria-hidden="true" class="tile-logo"><rect[^>]*fill="#362d59"/);
+      // The search box keeps the tiles whose name contains what was typed, whatever its case.
+      assert.match((await browser.get('/myapps?q=SENT')).body, /<strong>Sentry<\/strong>/);
+      const none = (await browser.get('/myapps?q=jira')).body;
+      assert.doesNotMatch(none, /<strong>Sentry<\/strong>/);
+      assert.match(none, /No app’s name contains “jira”/);
 
       await updateProperties(idp.deps, TEST_ACTOR, contoso.tenant.id, contoso.app.id, {
         displayName: 'Sentry',

@@ -11,6 +11,7 @@ import { idpAddresses } from '../sso/context.ts';
 import { tenantNotFound } from '../sso/endpoint.ts';
 import { SsoError } from '../sso/sso-error.ts';
 import { findTenant } from '../tenants/tenants.repository.ts';
+import { appLogo } from './app-logo.ts';
 
 /** GET `/myapps`: a tile for each application the user is assigned to that is enabled and visible. */
 export async function myAppsPage(deps: Deps, request: FastifyRequest, reply: FastifyReply) {
@@ -21,15 +22,24 @@ export async function myAppsPage(deps: Deps, request: FastifyRequest, reply: Fas
   const apps = (await listApplications(deps.db, user.tenantId)).filter(
     (a) => assigned.has(a.id) && a.enabledForSignIn && a.visibleToUsers,
   );
+  const search = (queryOf(request).q ?? '').trim();
+  const shown = search
+    ? apps.filter((a) => a.displayName.toLowerCase().includes(search.toLowerCase()))
+    : apps;
   const addresses = idpAddresses(deps.config.baseUrl, user.tenantId);
   const body = html`${
     apps.length === 0
       ? html`<section class="card"><p class="empty">You have no apps yet. Ask your administrator to assign you to an application.</p></section>`
-      : html`<div class="tiles" role="list">${apps.map(
-          (a) =>
-            // The list item wraps the link: a role on the <a> itself would hide that it is a link.
-            html`<div role="listitem"><a class="tile" href="${addresses.userAccessUrl(a.appId)}"><strong>${a.displayName}</strong></a></div>`,
-        )}</div>`
+      : html`<form role="search" method="get" action="/myapps" class="tile-search"><input type="search" name="q" value="${search}" aria-label="Search apps" placeholder="Search apps"> <button type="submit" class="secondary">Search</button></form>
+${
+  shown.length === 0
+    ? html`<p class="empty">No app’s name contains “${search}”. <a href="/myapps">Show all apps</a>.</p>`
+    : html`<div class="tiles" role="list">${shown.map(
+        (a) =>
+          // The list item wraps the link: a role on the <a> itself would hide that it is a link.
+          html`<div role="listitem"><a class="tile" href="${addresses.userAccessUrl(a.appId)}">${appLogo(a)}<strong>${a.displayName}</strong></a></div>`,
+      )}</div>`
+}`
   }`;
   return sendPage(reply, {
     title: 'My Apps',

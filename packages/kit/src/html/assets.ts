@@ -60,6 +60,9 @@ form.inline { display: inline; }
 .tiles { display: grid; grid-template-columns: repeat(auto-fill, minmax(180px, 1fr)); gap: 16px; }
 .tile { display: block; background: #fff; border: 1px solid var(--line); border-radius: 4px; padding: 20px; text-decoration: none; color: var(--fg); text-align: center; }
 .tile:hover { border-color: var(--brand); }
+.tile-logo { display: block; width: 48px; height: 48px; margin: 0 auto 10px; }
+.tile-search { display: flex; gap: 8px; max-width: 480px; margin: 0 0 16px; }
+.tile-search input { flex: 1; min-width: 0; padding: 6px 8px; border: 1px solid #8a8886; border-radius: 2px; font: inherit; }
 .badge { display: inline-block; padding: 0 8px; border-radius: 10px; background: #edebe9; font-size: 12px; }
 .badge.ok { background: #dff6dd; } .badge.bad { background: #fde7e9; }
 .error-page dl { margin-top: 16px; }
