@@ -2,9 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { findApplication } from '../src/applications/applications.repository.ts';
 import { listAssignments } from '../src/assignments/assignments.repository.ts';
+import { unassign } from '../src/assignments/assignments.service.ts';
 import { listAudit } from '../src/audit/audit.repository.ts';
+import { createGroup } from '../src/groups/groups.service.ts';
 import { Browser } from './support/browser.ts';
-import { DIALECTS, startIdp, type TestIdp } from './support/harness.ts';
+import { DIALECTS, startIdp, TEST_ACTOR, type TestIdp } from './support/harness.ts';
 import { ADMIN_PASSWORD, type Contoso, seedContoso } from './support/seed.ts';
 
 async function setUp(
@@ -152,6 +154,39 @@ for (const dialect of DIALECTS) {
       assert.equal(twice.statusCode, 400);
       assert.match(twice.body, /already has the role Default Access/);
       assert.equal((await browser.post(`${base}/assignments`, { principal: 'user:nobody' })).statusCode, 400);
+      // The picker lists only those not assigned yet (no roles tell assignments apart), with a search box.
+      const picker = (await browser.get(`${base}/users`)).body;
+      assert.match(picker, /<select id="f-principal" name="principal" multiple/);
+      assert.match(picker, /data-filter-options="f-principal"/);
+      assert.doesNotMatch(picker, new RegExp(`<option value="user:${contoso.simon.id}"`));
+      assert.match(picker, new RegExp(`<option value="user:${contoso.admin.id}"`));
+      // Several at once are assigned together, or none: one already assigned refuses all of them.
+      const group = await createGroup(idp.deps, TEST_ACTOR, contoso.tenant.id, {
+        displayName: 'Engineering',
+      });
+      const mixed = await browser.post(`${base}/assignments`, {
+        principal: [`group:${group.id}`, `user:${contoso.simon.id}`],
+      });
+      assert.equal(mixed.statusCode, 400);
+      assert.match(mixed.body, /already has the role Default Access/);
+      assert.match(
+        mixed.body,
+        new RegExp(`<option value="group:${group.id}" selected>`),
+        'the choice is kept',
+      );
+      assert.equal((await listAssignments(idp.deps.db, contoso.app.id)).length, 2, 'nothing was assigned');
+      const none = await browser.post(`${base}/assignments`, {});
+      assert.match(none.body, /Choose at least one user or group/);
+      const several = await browser.post(`${base}/assignments`, {
+        principal: [`group:${group.id}`, `user:${contoso.admin.id}`],
+      });
+      assert.equal(several.statusCode, 303);
+      assert.equal((await listAssignments(idp.deps.db, contoso.app.id)).length, 4);
+      for (const a of (await listAssignments(idp.deps.db, contoso.app.id)).filter(
+        (x) => x.principalId === group.id || x.principalId === contoso.admin.id,
+      )) {
+        await unassign(idp.deps, TEST_ACTOR, contoso.tenant.id, contoso.app.id, a.id);
+      }
 
       assert.equal(
         (

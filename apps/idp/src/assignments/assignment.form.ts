@@ -61,6 +61,37 @@ export function assignmentFields(
 ${selectField({ label: 'Select a role', name: 'appRoleId', choices: choices.roleChoices, value: values.appRoleId ?? choices.roleChoices[0]?.value ?? '', error: errors.appRoleId, hint: choices.roles.length === 0 ? 'No role has been set up for this app: Default Access is selected.' : undefined })}`;
 }
 
+/**
+ * The Users and groups page's picker: a search box over a list to choose several from (Entra's "Add
+ * user/group" blade), without those already assigned when the application has no roles to tell their
+ * assignments apart. Posts `principal` once per choice.
+ */
+export function assignmentPicker(
+  choices: AssignmentChoices,
+  assigned: ReadonlySet<string>,
+  chosen: ReadonlySet<string>,
+  appRoleId: string | undefined,
+  errors: Record<string, string>,
+): SafeHtml {
+  const principals =
+    choices.roles.length > 0 ? choices.principals : choices.principals.filter((p) => !assigned.has(p.value));
+  const error = errors.principal;
+  return html`<div class="field${error ? ' has-error' : ''}">
+<label for="f-principal">Users and groups <span class="req" aria-hidden="true">*</span></label>
+<input type="search" id="f-principal-search" data-filter-options="f-principal" aria-label="Find a user or group" placeholder="Find by name or user name" class="picker-search">
+<select id="f-principal" name="principal" multiple size="${Math.min(8, Math.max(3, principals.length))}" aria-describedby="f-principal-hint${error ? ' f-principal-error' : ''}">
+${principals.map((c) => html`<option value="${c.value}"${chosen.has(c.value) ? html` selected` : null}>${c.label}</option>`)}
+</select>
+<p class="hint" id="f-principal-hint">${
+    principals.length === 0
+      ? 'Every user and group of the tenant is assigned already.'
+      : 'Choose one, or several with Ctrl (⌘ on a Mac) or Shift. Already assigned ones are not listed.'
+  }</p>
+${error ? html`<p class="error" id="f-principal-error">${error}</p>` : null}
+</div>
+${selectField({ label: 'Select a role', name: 'appRoleId', choices: choices.roleChoices, value: appRoleId ?? choices.roleChoices[0]?.value ?? '', error: errors.appRoleId, hint: choices.roles.length === 0 ? 'No role has been set up for this app: Default Access is selected.' : undefined })}`;
+}
+
 /** The posted "Add Assignment" form as `assign`'s input (an unknown principal is refused there). */
 export function assignInputOf(form: Record<string, string>): AssignInput {
   const [type, id] = (form.principal ?? '').split(':');

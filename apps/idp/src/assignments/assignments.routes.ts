@@ -4,17 +4,13 @@ import { sendApplicationPage } from '../applications/application-page.ts';
 import type { Application } from '../applications/applications.repository.ts';
 import { requireApplication } from '../applications/applications.service.ts';
 import type { Deps } from '../context.ts';
-import { attempt, formOf } from '../http/forms.ts';
+import { allValuesOf, attempt, formOf } from '../http/forms.ts';
 import { actionButton } from '../http/inputs.ts';
 import { type AdminContext, done, requireAdmin } from '../portal/portal.ts';
-import {
-  assignInputOf,
-  assignmentFields,
-  assignmentsTable,
-  loadAssignmentChoices,
-} from './assignment.form.ts';
+import { assignSeveral } from './assign-several.ts';
+import { assignmentPicker, assignmentsTable, loadAssignmentChoices } from './assignment.form.ts';
 import { listAssignments } from './assignments.repository.ts';
-import { assign, createAppRole, deleteAppRole } from './assignments.service.ts';
+import { createAppRole, deleteAppRole } from './assignments.service.ts';
 
 type Params = { id: string; assignmentId?: string; roleId?: string };
 
@@ -26,6 +22,7 @@ async function usersAndGroupsPage(
   app: Application,
   values: Record<string, string>,
   errors: Record<string, string>,
+  chosen: ReadonlySet<string> = new Set(),
 ) {
   const base = `/portal/applications/${app.id}`;
   const [assignments, choices] = await Promise.all([
@@ -33,6 +30,7 @@ async function usersAndGroupsPage(
     loadAssignmentChoices(deps.db, admin.tenant.id, app.id),
   ]);
   const roles = choices.roles;
+  const assigned = new Set(assignments.map((a) => `${a.principalType}:${a.principalId}`));
   const body = html`${
     app.assignmentRequired
       ? html`<p class="flash flash-info">Assignment is required: only the users and groups below (and members of these groups) can sign in to ${app.displayName}.</p>`
@@ -45,7 +43,7 @@ ${card(
 ${card(
   'Add Assignment',
   html`<form method="post" action="${base}/assignments" novalidate>${hiddenCsrf(admin.csrf)}
-${assignmentFields(choices, values, errors)}
+${assignmentPicker(choices, assigned, chosen, values.appRoleId, errors)}
 <div class="actions"><button type="submit">Assign</button></div></form>`,
 )}
 ${card(
@@ -94,9 +92,21 @@ export async function assignSubmit(deps: Deps, request: FastifyRequest, reply: F
   if (!loaded) return reply;
   const { admin, app, base } = loaded;
   const form = formOf(request);
-  const result = await attempt(() => assign(deps, admin.actor, admin.tenant.id, app.id, assignInputOf(form)));
-  if (!result.ok) return usersAndGroupsPage(deps, request, reply, admin, app, form, result.errors);
-  return done(request, reply, base, 'Assignment succeeded.');
+  const principals = allValuesOf(request, 'principal');
+  const result = await attempt(() =>
+    assignSeveral(deps, admin.actor, admin.tenant.id, app.id, principals, form.appRoleId),
+  );
+  if (!result.ok) {
+    return usersAndGroupsPage(deps, request, reply, admin, app, form, result.errors, new Set(principals));
+  }
+  return done(
+    request,
+    reply,
+    base,
+    result.value === 1
+      ? 'Assignment succeeded.'
+      : `Assignment succeeded for ${result.value} users and groups.`,
+  );
 }
 
 export async function createRoleSubmit(deps: Deps, request: FastifyRequest, reply: FastifyReply) {

@@ -12,6 +12,13 @@ export function formOf(request: FastifyRequest): Record<string, string> {
   return out;
 }
 
+/** Every value posted for `name` (a multiple select or repeated checkboxes), in order. */
+export function allValuesOf(request: FastifyRequest, name: string): string[] {
+  const value = ((request.body ?? {}) as Record<string, unknown>)[name];
+  if (typeof value === 'string') return value === '' ? [] : [value];
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string' && v !== '') : [];
+}
+
 /** A checkbox / yes-no radio value. */
 export function yes(value: string | undefined): boolean {
   return value === 'on' || value === 'yes' || value === 'true' || value === '1';

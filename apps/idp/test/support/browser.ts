@@ -87,10 +87,15 @@ export class Browser {
   /** Posts a form (urlencoded); adds `_csrf` unless `csrf: false`. */
   async post(
     url: string,
-    fields: Record<string, string>,
+    fields: Record<string, string | readonly string[]>,
     options: { csrf?: boolean; headers?: Record<string, string> } = {},
   ): Promise<InjectResponse> {
-    const body = new URLSearchParams(fields);
+    // A list posts the field once per value, as a multiple select does.
+    const body = new URLSearchParams(
+      Object.entries(fields).flatMap(([k, v]) =>
+        typeof v === 'string' ? [[k, v]] : v.map((one) => [k, one]),
+      ),
+    );
     if (options.csrf !== false && this.csrf && !('_csrf' in fields)) body.set('_csrf', this.csrf);
     return this.keep(
       await this.app.inject({

@@ -60,6 +60,7 @@ form.inline { display: inline; }
 .tiles { display: grid; grid-template-columns: repeat(auto-fill, minmax(180px, 1fr)); gap: 16px; }
 .tile { display: block; background: #fff; border: 1px solid var(--line); border-radius: 4px; padding: 20px; text-decoration: none; color: var(--fg); text-align: center; }
 .tile:hover { border-color: var(--brand); }
+.picker-search { width: 100%; padding: 6px 8px; border: 1px solid #8a8886; border-radius: 2px; font: inherit; margin-bottom: 6px; }
 .tile-logo { display: block; width: 48px; height: 48px; margin: 0 auto 10px; }
 .tile-search { display: flex; gap: 8px; max-width: 480px; margin: 0 0 16px; }
 .tile-search input { flex: 1; min-width: 0; padding: 6px 8px; border: 1px solid #8a8886; border-radius: 2px; font: inherit; }
@@ -96,6 +97,16 @@ pre { background: #f3f2f1; padding: 12px; overflow: auto; }
 `;
 
 export const SCRIPT = `${FORM_DRAFT_SCRIPT}
+document.addEventListener('input', function (event) {
+  var search = event.target.closest && event.target.closest('[data-filter-options]');
+  if (!search) return;
+  var list = document.getElementById(search.getAttribute('data-filter-options'));
+  if (!list) return;
+  var term = search.value.trim().toLowerCase();
+  Array.prototype.forEach.call(list.options, function (option) {
+    option.hidden = term !== '' && !option.selected && option.label.toLowerCase().indexOf(term) < 0;
+  });
+});
 document.addEventListener('click', function (event) {
   var button = event.target.closest && event.target.closest('[data-copy]');
   if (!button) return;
