@@ -87,6 +87,10 @@ export async function createAndAssignTestUser(t: Tutorial): Promise<void> {
   t.bsimonPassword = ((await created.getByRole('code').textContent()) ?? '').trim();
   assert.ok(t.bsimonPassword.length >= 12, 'a generated password');
   await world.screenshot(admin, '07-password-shown-once');
+  // Its Copy button puts exactly that on the clipboard.
+  await created.getByRole('button', { name: 'Copy the password' }).click();
+  await see(created.getByRole('button', { name: 'Copy the password' }).filter({ hasText: 'Copied' }));
+  assert.equal(await admin.evaluate(() => navigator.clipboard.readText()), t.bsimonPassword);
   await created.getByRole('link', { name: 'Done' }).click();
   await seeHeading(admin, BSIMON.name);
   await see(admin.getByRole('definition').filter({ hasText: BSIMON.userName }));

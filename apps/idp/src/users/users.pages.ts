@@ -58,7 +58,10 @@ export function passwordOnceBody(user: User, password: string, what: 'created' |
 <p id="password-once" class="flash flash-success">${what === 'created' ? `${user.displayName} was created.` : `The password of ${user.displayName} was reset.`}</p>
 ${facts([
   ['User principal name', user.userPrincipalName],
-  ['Password', html`<code class="password" id="new-password">${password}</code>`],
+  [
+    'Password',
+    html`<code class="password" id="new-password">${password}</code> <button type="button" class="secondary" data-copy="new-password" aria-label="Copy the password">Copy</button>`,
+  ],
 ])}
 <p class="hint">Write the password down or give it to the user now: it is shown only this once and cannot be shown again.</p>
 <div class="actions"><a class="button" href="/portal/users/${user.id}">Done</a></div>

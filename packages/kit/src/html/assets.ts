@@ -112,9 +112,12 @@ document.addEventListener('click', function (event) {
   if (!button) return;
   var input = document.getElementById(button.getAttribute('data-copy'));
   if (!input) return;
-  input.select();
+  // A field's value, or the text of an element (a password shown once in <code>).
+  var value = 'value' in input ? input.value : input.textContent.trim();
+  if (input.select) input.select();
+  else window.getSelection().selectAllChildren(input);
   var done = function () { button.textContent = 'Copied'; setTimeout(function () { button.textContent = 'Copy'; }, 1500); };
-  if (navigator.clipboard) navigator.clipboard.writeText(input.value).then(done, function () { document.execCommand('copy'); done(); });
+  if (navigator.clipboard) navigator.clipboard.writeText(value).then(done, function () { document.execCommand('copy'); done(); });
   else { document.execCommand('copy'); done(); }
 });
 `;
