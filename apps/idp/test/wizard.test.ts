@@ -337,7 +337,7 @@ for (const dialect of DIALECTS) {
       );
       assert.match(
         badSso.body,
-        /<p class="error" id="f-signOnUrl-error">The Sign on URL must start with https:\/\/\.<\/p>/,
+        /<p class="error" id="f-signOnUrl-error">The Sign on URL must start with https:\/\/ \(or http:\/\/ for localhost and 127\.0\.0\.1\)\.<\/p>/,
       );
       assert.ok(
         badSso.body.includes('value="http://beta.example/saml/acs/beta/"'),

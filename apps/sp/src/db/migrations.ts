@@ -10,6 +10,7 @@ import { allowSha1Migration } from '../providers/allow-sha1.migration.ts';
 import { sendToIdpMigration } from '../providers/send-to-idp.migration.ts';
 import { requestSigningMigration } from '../request-signing/request-signing.migration.ts';
 import { scimMigration } from '../scim/scim.migration.ts';
+import { sessionControlMigration } from '../session-control/session-control.migration.ts';
 import { pendingSessionMigration } from '../sso/pending-session.migration.ts';
 import { teamsMigration } from '../teams/teams.migration.ts';
 import { CONFIG_TABLES } from './config-cache.ts';
@@ -252,4 +253,5 @@ export const migrations: Record<string, Migration> = {
   '0012-teams': teamsMigration,
   '0013-scim': scimMigration,
   '0015-password-resets': passwordResetsMigration,
+  '0016-session-control': sessionControlMigration,
 };

@@ -115,6 +115,8 @@ export interface AuthProvidersTable {
   idp_wants_requests_signed: number;
   /** Send signed-out people straight to the IdP from the organization's pages (migration 0010). */
   send_to_idp: number;
+  /** Ask the IdP to authenticate again at every sign-in: ForceAuthn="true" (migration 0016). */
+  force_authn: number;
   created_at: string;
   updated_at: string;
   activated_at: string | null;
@@ -166,6 +168,10 @@ export interface SsoSessionsTable {
   created_at: string;
   expires_at: string;
   ended_at: string | null;
+  /** The assertion's AuthnInstant: the last interactive sign-in at the IdP (migration 0016). */
+  authn_instant: string | null;
+  /** JSON array of the authnmethodsreferences the IdP sent (migration 0016). */
+  authn_methods: string | null;
 }
 
 export interface PendingLinksTable {

@@ -1,4 +1,6 @@
 import { card, confirmLink, field, hiddenCsrf, html, type SafeHtml, table } from '@federa/kit';
+import { authnMethodLabel } from '../session-control/authn-methods.ts';
+import type { LastSsoSignIn } from '../session-control/last-sso-sign-ins.ts';
 import type { FieldErrors } from '../validation.ts';
 import type { Member, Organization } from './organizations.repository.ts';
 import type { Invitation } from './organizations.service.ts';
@@ -84,6 +86,15 @@ export function organizationHomeBody(input: {
   )}`;
 }
 
+/** When, and with which methods (as the IdP said: Password, MFA…), a member last signed in through SSO. */
+function lastSsoCell(last: LastSsoSignIn | undefined): SafeHtml | string {
+  if (!last) return '—';
+  const methods = last.methods.map(authnMethodLabel);
+  return html`<time datetime="${last.at}">${date(last.at)}</time>${
+    methods.length > 0 ? html`<br><span class="hint">${methods.join(', ')}</span>` : null
+  }`;
+}
+
 export function membersBody(input: {
   csrf: string;
   organization: Organization;
@@ -94,6 +105,8 @@ export function membersBody(input: {
   inviteValues: { email: string; role: string };
   inviteErrors: FieldErrors;
   newInviteUrl: string | null;
+  /** Each member's last sign-in through the organization's IdP, with how they authenticated there. */
+  lastSso: ReadonlyMap<string, LastSsoSignIn>;
 }): SafeHtml {
   const slug = input.organization.slug;
   const grantable = ROLES.filter((r) => canGrant(input.actorRole, r));
@@ -107,6 +120,7 @@ export function membersBody(input: {
     return [
       m.suspended ? html`${m.name} <span class="badge bad">Suspended</span>` : m.name,
       m.email,
+      lastSsoCell(input.lastSso.get(m.userId)),
       manageable
         ? html`<form method="post" action="/settings/${slug}/members/${m.userId}/role/" class="inline">${hiddenCsrf(input.csrf)}${roleSelect('role', `role-${m.userId}`, m.role, `Role of ${m.email}`)} <button type="submit" class="secondary">Save role</button></form>`
         : ROLE_INFO[m.role].label,
@@ -134,7 +148,7 @@ ${field({ label: 'Email', name: 'email', type: 'email', value: input.inviteValue
 </form>`,
       )
     : null;
-  return html`${invite}${card('Members', table(['Name', 'Email', 'Role', ''], rows, 'No members.'))}${
+  return html`${invite}${card('Members', table(['Name', 'Email', 'Last SSO sign-in', 'Role', ''], rows, 'No members.'))}${
     input.canManage
       ? card(
           'Pending invitations',

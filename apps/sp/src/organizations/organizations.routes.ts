@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { verifyEmailNotice } from '../accounts/email-verification.routes.ts';
 import type { Context } from '../context.ts';
 import { PROVIDER_LABEL } from '../providers/providers.repository.ts';
+import { lastSsoSignIns } from '../session-control/last-sso-sign-ins.ts';
 import { text, ValidationError } from '../validation.ts';
 import { orgPageAccess, requireUser } from '../web/access.ts';
 import { currentUser, setFlash } from '../web/auth-state.ts';
@@ -123,6 +124,9 @@ async function renderMembers(
   const session = await getSession(request);
   const newInviteUrl = session.get<string>('inviteUrl') ?? null;
   if (newInviteUrl) session.set('inviteUrl', undefined);
+  const members = await listMembers(ctx.db, access.organization.id, {
+    providerId: access.provider?.id ?? null,
+  });
   return sendPage(request, reply, ctx, {
     title: 'Members',
     org: access,
@@ -132,7 +136,12 @@ async function renderMembers(
     body: membersBody({
       csrf: await csrfToken(request),
       organization: access.organization,
-      members: await listMembers(ctx.db, access.organization.id, { providerId: access.provider?.id ?? null }),
+      members,
+      lastSso: await lastSsoSignIns(
+        ctx.db,
+        access.organization.id,
+        members.map((m) => m.userId),
+      ),
       invitations: canManage ? await listPendingInvitations(ctx.db, ctx.clock, access.organization.id) : [],
       actorRole: access.role,
       canManage,

@@ -42,6 +42,8 @@ export interface ProviderOptions {
   signRequests: boolean;
   /** Signed-out people who open the organization's pages go straight to the IdP (Require SSO implies it). */
   sendToIdp: boolean;
+  /** Every AuthnRequest says ForceAuthn="true": the IdP authenticates the person again at each sign-in. */
+  forceAuthn: boolean;
 }
 
 export interface Provider extends IdpSettings, ProviderOptions {
@@ -87,6 +89,7 @@ function toProvider(row: AuthProvidersTable): Provider {
     signRequests: toBool(row.sign_requests),
     idpWantsRequestsSigned: toBool(row.idp_wants_requests_signed),
     sendToIdp: toBool(row.send_to_idp),
+    forceAuthn: toBool(row.force_authn),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     activatedAt: row.activated_at,
@@ -154,6 +157,7 @@ export async function insertProvider(db: Db, p: Provider): Promise<void> {
       sign_requests: fromBool(p.signRequests),
       idp_wants_requests_signed: fromBool(p.idpWantsRequestsSigned),
       send_to_idp: fromBool(p.sendToIdp),
+      force_authn: fromBool(p.forceAuthn),
       created_at: p.createdAt,
       updated_at: p.updatedAt,
       activated_at: p.activatedAt,
@@ -261,6 +265,7 @@ export async function updateOptions(
       want_assertions_signed: fromBool(options.wantAssertionsSigned),
       sign_requests: fromBool(options.signRequests),
       send_to_idp: fromBool(options.sendToIdp),
+      force_authn: fromBool(options.forceAuthn),
       updated_at: updatedAt,
     })
     .where('id', '=', id)

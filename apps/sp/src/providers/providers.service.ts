@@ -41,7 +41,9 @@ export interface ProviderDeps {
   config: Pick<Config, 'allowLoopbackMetadata' | 'allowPrivateMetadata' | 'metadataFetch'>;
 }
 
-export const SESSION_HOURS = [1, 8, 24, 24 * 7, 24 * 30] as const;
+/** SSO session lengths an owner may choose; 20 hours is Sentry's (it re-validates SSO after 20 hours). */
+export const SESSION_HOURS = [1, 8, 20, 24, 24 * 7, 24 * 30] as const;
+export const DEFAULT_SESSION_HOURS = 20;
 
 export function isProviderKind(value: string): value is ProviderKind {
   return value === 'active-directory' || value === 'saml2';
@@ -89,13 +91,14 @@ async function saveIdpSettings(
         requireSso: false,
         defaultRole: 'member',
         allowIdpInitiated: true,
-        sessionHours: 24,
+        sessionHours: DEFAULT_SESSION_HOURS,
         singleLogout: false,
         allowSha1: false,
         // Entra's and Federa Directory's default ("Sign SAML assertion") meets it; the SP metadata says so.
         wantAssertionsSigned: true,
         signRequests: false,
         sendToIdp: false,
+        forceAuthn: false,
         createdAt: now,
         updatedAt: now,
         activatedAt: null,
@@ -290,6 +293,7 @@ export async function updateProviderOptions(
     /** Unset: kept as they are (scripts that predate these settings). */
     wantAssertionsSigned?: boolean;
     signRequests?: boolean;
+    forceAuthn?: boolean;
   },
 ): Promise<void> {
   const errors: Record<string, string> = {};
@@ -311,6 +315,7 @@ export async function updateProviderOptions(
       sendToIdp: input.sendToIdp,
       wantAssertionsSigned: input.wantAssertionsSigned ?? provider.wantAssertionsSigned,
       signRequests: input.signRequests ?? provider.signRequests,
+      forceAuthn: input.forceAuthn ?? provider.forceAuthn,
     };
     await updateOptions(trx, provider.id, options, nowIso(deps.clock));
     await recordAudit(trx, deps.clock, {

@@ -162,10 +162,11 @@ ${checkbox('allowIdpInitiated', 'Allow IdP-initiated sign-in', provider.allowIdp
 ${checkbox('singleLogout', 'Sign out of the identity provider too', provider.singleLogout, 'Signing out here also sends a logout request to the IdP’s logout URL.')}
 <div class="checkbox"><label><input type="checkbox" name="allowSha1" value="1" aria-describedby="f-allowSha1-warning"${provider.allowSha1 ? html` checked` : null}> ${SHA1_SETTING}</label><p class="error" id="f-allowSha1-warning"><strong>Warning:</strong> SHA-1 is broken: someone who gets the IdP to sign a message of their making may forge another that this organization would take as signed. Turn this on only for an IdP that cannot sign with SHA-256 (in Entra and Federa Directory it can: Single sign-on → SAML Certificates → Edit → Signing Algorithm), and off again once it can. It applies to sign-in responses and logout messages.</p></div>
 <div class="field${input.optionErrors.defaultRole ? ' has-error' : ''}"><label for="f-defaultRole">Default role for new members</label><select id="f-defaultRole" name="defaultRole">${roleOptions}</select>${input.optionErrors.defaultRole ? html`<p class="error">${input.optionErrors.defaultRole}</p>` : null}</div>
-<div class="field"><label for="f-sessionHours">SSO session length</label><select id="f-sessionHours" name="sessionHours">${SESSION_HOURS.map(
+<div class="field"><label for="f-sessionHours">SSO session length</label><select id="f-sessionHours" name="sessionHours" aria-describedby="f-sessionHours-hint">${SESSION_HOURS.map(
       (h) =>
         html`<option value="${h}"${h === provider.sessionHours ? html` selected` : null}>${hoursLabel(h)}</option>`,
-    )}</select></div>
+    )}</select><p class="hint" id="f-sessionHours-hint">How long a sign-in through the identity provider lasts here (Sentry re-validates after 20 hours). After it, the member signs in through the identity provider again, which decides by its own session and policies (such as Conditional Access sign-in frequency) whether to ask again.</p></div>
+${checkbox('forceAuthn', 'Ask the identity provider to authenticate again at each sign-in', provider.forceAuthn, 'Every sign-in request says ForceAuthn="true": the identity provider asks for the password (and MFA, if its policies require it) even when its own session is live, instead of signing the member in silently.')}
 <div class="actions"><button type="submit">Save settings</button></div></form>`,
   );
   const m = provider.mapping;

@@ -243,6 +243,7 @@ export function saveOptions(ctx: Context): Handler {
         wantAssertionsSigned: checked(request.body, 'wantAssertionsSigned'),
         signRequests: checked(request.body, 'signRequests'),
         sendToIdp: checked(request.body, 'sendToIdp'),
+        forceAuthn: checked(request.body, 'forceAuthn'),
         defaultRole: text(request.body, 'defaultRole'),
         sessionHours: text(request.body, 'sessionHours'),
       });

@@ -13,6 +13,9 @@ export async function createSsoSession(
     sessionIndex: string | null;
     createdAt: string;
     expiresAt: string;
+    /** The assertion's AuthnInstant, and the authnmethodsreferences it named (session-control/). */
+    authnInstant?: string | null;
+    authnMethods?: readonly string[];
   },
 ): Promise<string> {
   const id = randomUUID();
@@ -29,6 +32,8 @@ export async function createSsoSession(
       created_at: input.createdAt,
       expires_at: input.expiresAt,
       ended_at: null,
+      authn_instant: input.authnInstant ?? null,
+      authn_methods: input.authnMethods ? JSON.stringify(input.authnMethods) : null,
     })
     .execute();
   return id;

@@ -59,6 +59,8 @@ export async function startSso(
     destination: input.provider.ssoUrl,
     assertionConsumerServiceUrl: urls.acs,
     protocolBinding: BINDING.post,
+    // The owner's "authenticate again at each sign-in" (providers/settings.pages.ts).
+    forceAuthn: input.provider.forceAuthn ? true : undefined,
     sign: signing && input.provider.ssoBinding === BINDING.post ? { credential: signing } : undefined,
   });
   request.log.info(

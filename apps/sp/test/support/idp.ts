@@ -109,6 +109,8 @@ export class TestIdp {
     algorithm?: SignatureAlgorithmName;
     /** What is signed; default the assertion (Entra's default). */
     mode?: SigningMode;
+    /** The authnmethodsreferences claim's values (left out when not given). */
+    authnMethods?: string[];
   }): Promise<{ SAMLResponse: string; assertionId: string; responseId: string }> {
     const user = options.user ?? BSIMON;
     const { xml, assertionId, responseId } = await issueResponse({
@@ -124,6 +126,14 @@ export class TestIdp {
         { name: ENTRA_CLAIMS.surname, values: user.surname ? [user.surname] : [] },
         // Entra's default `name` claim: the UPN, which every user has.
         { name: ENTRA_CLAIMS.name, values: [user.email] },
+        ...(options.authnMethods
+          ? [
+              {
+                name: 'http://schemas.microsoft.com/claims/authnmethodsreferences',
+                values: options.authnMethods,
+              },
+            ]
+          : []),
       ],
       authnInstant: options.clock.now(),
       authnContextClassRef: AUTHN_CONTEXT.password,
@@ -143,7 +153,7 @@ export class TestIdp {
 export function authnRequestFrom(
   location: string,
   clock: Clock,
-): { id: string; relayState: string | null; issuer: string; acs: string | null } {
+): { id: string; relayState: string | null; issuer: string; acs: string | null; forceAuthn: boolean } {
   const decoded = decodeRedirect(rawQuery(location));
   const request = parseAuthnRequest(decoded.xml, { clock });
   return {
@@ -151,6 +161,7 @@ export function authnRequestFrom(
     relayState: decoded.relayState,
     issuer: request.issuer,
     acs: request.assertionConsumerServiceUrl,
+    forceAuthn: request.forceAuthn,
   };
 }
 

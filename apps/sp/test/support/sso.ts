@@ -109,7 +109,8 @@ export async function setOptions(
       | 'allowSha1'
       | 'sendToIdp'
       | 'wantAssertionsSigned'
-      | 'signRequests',
+      | 'signRequests'
+      | 'forceAuthn',
       boolean
     >
   > & {
@@ -130,6 +131,7 @@ export async function setOptions(
   // Checked on the page for a new provider (as the form would post it) unless the test says otherwise.
   if (options.wantAssertionsSigned ?? true) form.wantAssertionsSigned = '1';
   if (options.signRequests) form.signRequests = '1';
+  if (options.forceAuthn) form.forceAuthn = '1';
   const saved = await owner.post(`/settings/${slug}/auth/settings/`, form);
   assert.equal(saved.statusCode, 303, saved.body.slice(0, 1000));
 }

@@ -5,6 +5,7 @@ import { type Db, isUniqueViolation } from '../../db/db.ts';
 import { IdentityConflict, resolveIdentity } from '../../identities/provisioning.service.ts';
 import { markActive } from '../../providers/providers.repository.ts';
 import { MembershipRefused } from '../../scim/admission.ts';
+import { authnMethodsOf } from '../../session-control/authn-methods.ts';
 import { consumePendingRequest } from '../../sso/pending-requests.repository.ts';
 import { createSsoSession } from '../../sso/sso-sessions.repository.ts';
 import { safeNextPath } from '../../web/safe-path.ts';
@@ -112,6 +113,8 @@ export const consumeAndSignIn: AcsCheck = {
           sessionIndex: assertion.sessionIndex,
           createdAt: now.toISOString(),
           expiresAt: sessionEnd.toISOString(),
+          authnInstant: assertion.authnInstant?.toISOString() ?? null,
+          authnMethods: authnMethodsOf(assertion.attributes),
         });
         return {
           kind: 'signed-in' as const,
