@@ -55,6 +55,7 @@ const NOT_PAGES: Record<App, Record<string, string>> = {
     '/api/0/organizations/:org/scim/v2/ResourceTypes/:id': 'SCIM API',
     '/api/0/organizations/:org/scim/v2/Schemas': 'SCIM API',
     '/api/0/organizations/:org/scim/v2/Schemas/:id': 'SCIM API',
+    '/settings/:org/auth/signing-keys/:keyId/certificate/': 'download',
   },
 };
 

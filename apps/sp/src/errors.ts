@@ -14,7 +14,8 @@ export type SpErrorCode =
   | 'mail_unavailable'
   | 'account_scoped'
   | 'member_suspended'
-  | 'member_not_provisioned';
+  | 'member_not_provisioned'
+  | 'signing_key_conflict';
 
 export class SpError extends AppError<SpErrorCode> {}
 

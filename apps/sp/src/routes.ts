@@ -14,6 +14,7 @@ import * as organizations from './organizations/organizations.routes.ts';
 import * as removeMember from './organizations/remove-member.routes.ts';
 import * as passwordReset from './password-reset/password-reset.routes.ts';
 import * as authSettings from './providers/settings.routes.ts';
+import * as signingKeys from './request-signing/signing-keys.routes.ts';
 import * as scimSettings from './scim/scim-settings.routes.ts';
 import * as scimDiscovery from './scim/server/discovery.routes.ts';
 import * as scimGroups from './scim/server/groups.routes.ts';
@@ -108,6 +109,14 @@ export function registerRoutes(app: FastifyInstance, ctx: Context): void {
   app.get('/settings/:org/auth/attempts/', attemptsPage(ctx));
   app.post('/settings/:org/auth/scim/enable/', scimSettings.enableScim(ctx));
   app.post('/settings/:org/auth/scim/disable/', scimSettings.disableScimRoute(ctx));
+  // SP signing-key rollover: new (next) key, use it, discard/remove; each certificate as a .cer
+  app.post('/settings/:org/auth/signing-keys/', signingKeys.newSigningKey(ctx));
+  app.post('/settings/:org/auth/signing-keys/:keyId/use/', signingKeys.useNewSigningKey(ctx));
+  app.post('/settings/:org/auth/signing-keys/:keyId/remove/', signingKeys.removeSigningKeyRoute(ctx));
+  app.get(
+    '/settings/:org/auth/signing-keys/:keyId/certificate/',
+    signingKeys.downloadSigningCertificate(ctx),
+  );
 
   // Verified domains (owners and managers): what an organization's IdP may speak for
   app.get('/settings/:org/domains/', domains.domainsPage(ctx));

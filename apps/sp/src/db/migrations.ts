@@ -9,6 +9,7 @@ import { passwordResetsMigration } from '../password-reset/password-reset.migrat
 import { allowSha1Migration } from '../providers/allow-sha1.migration.ts';
 import { sendToIdpMigration } from '../providers/send-to-idp.migration.ts';
 import { requestSigningMigration } from '../request-signing/request-signing.migration.ts';
+import { signingKeyRolloverMigration } from '../request-signing/signing-key-rollover.migration.ts';
 import { scimMigration } from '../scim/scim.migration.ts';
 import { sessionControlMigration } from '../session-control/session-control.migration.ts';
 import { pendingSessionMigration } from '../sso/pending-session.migration.ts';
@@ -254,4 +255,5 @@ export const migrations: Record<string, Migration> = {
   '0013-scim': scimMigration,
   '0015-password-resets': passwordResetsMigration,
   '0016-session-control': sessionControlMigration,
+  '0017-signing-key-rollover': signingKeyRolloverMigration,
 };

@@ -266,7 +266,12 @@ export interface SpSigningKeysTable {
   /** AES-256-GCM under SP_SECRET_KEY, bound to the row's id (request-signing/secret-box.ts). */
   private_key_sealed: string;
   created_at: string;
+  /** Migration 0017, rollover: at most one of each per organization. */
+  status: SpSigningKeyStatus;
 }
+
+/** `active` signs; `next` is published before it signs; `previous` is published after it signed. */
+export type SpSigningKeyStatus = 'active' | 'next' | 'previous';
 
 /** A team of an organization (migration 0012); SCIM Groups are teams. */
 export interface TeamsTable {

@@ -7,6 +7,9 @@ import { providerOfOrganization } from '../db/config-cache.ts';
 import { notFound } from '../errors.ts';
 import { countIdentities } from '../identities/identities.repository.ts';
 import { refreshProviderMetadata } from '../idp-metadata/refresh.ts';
+import { signingKeysCard } from '../request-signing/signing-keys.pages.ts';
+import { signsRequests } from '../request-signing/sp-signing-key.ts';
+import { listSpSigningKeys } from '../request-signing/sp-signing-keys.repository.ts';
 import { scimCard } from '../scim/scim-settings.pages.ts';
 import { scimBaseUrl } from '../scim/scim-token.service.ts';
 import { findScimToken } from '../scim/scim-tokens.repository.ts';
@@ -76,6 +79,11 @@ async function renderAuthPage(
       slug: a.organization.slug,
       baseUrl: scimBaseUrl(ctx.config.baseUrl, a.organization.slug),
       enabledAt: scim?.createdAt ?? null,
+    })}${signingKeysCard({
+      csrf: await csrfToken(request),
+      slug: a.organization.slug,
+      keys: await listSpSigningKeys(ctx.db, a.organization.id),
+      signing: signsRequests(provider),
     })}`;
   }
   const status = errors.options || errors.mapping ? 400 : 200;

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Context } from '../context.ts';
 import { organizationBySlug, providerOfOrganization } from '../db/config-cache.ts';
 import { notFound } from '../errors.ts';
-import { signsRequests, spSigningCredential } from '../request-signing/sp-signing-key.ts';
+import { publishedSpSigningCertificates, signsRequests } from '../request-signing/sp-signing-key.ts';
 import { spUrls } from './urls.ts';
 
 type Handler = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
@@ -12,7 +12,7 @@ type Handler = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown
  * GET /saml/metadata/{org}/: this organization's SP metadata; its URL is also the SP entity ID. It says
  * what the Workspace does, no more: WantAssertionsSigned is the organization's setting (on until a
  * provider is configured, as a new provider starts), AuthnRequestsSigned and the signing certificate
- * appear when its requests are signed.
+ * appear when its requests are signed (every published key's certificate, for rollover).
  */
 export function spMetadata(ctx: Context): Handler {
   return async (request, reply) => {
@@ -27,7 +27,8 @@ export function spMetadata(ctx: Context): Handler {
       acs: [{ location: urls.acs, index: 0, isDefault: true }],
       slo: [{ location: urls.sls }],
       nameIdFormats: [NAMEID_FORMAT.emailAddress, NAMEID_FORMAT.persistent],
-      signingCertificates: signing ? [(await spSigningCredential(ctx, organization.id)).certificate] : [],
+      // During a rollover the next and previous keys too (request-signing/signing-key-rollover.service.ts).
+      signingCertificates: signing ? await publishedSpSigningCertificates(ctx, organization.id) : [],
       authnRequestsSigned: signing,
       wantAssertionsSigned: provider?.wantAssertionsSigned ?? true,
     });
