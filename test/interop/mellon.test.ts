@@ -91,7 +91,7 @@ describe('Apache mod_auth_mellon as a service provider of Federa Directory', () 
 
   async function signIn(page: Page): Promise<void> {
     await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
-    await page.getByLabel('User name', { exact: true }).fill(USER);
+    await page.getByRole('textbox', { name: 'User name', exact: true }).fill(USER);
     await page.getByRole('textbox', { name: 'Password', exact: true }).fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
   }

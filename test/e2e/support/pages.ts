@@ -65,7 +65,7 @@ export function trail(page: Page): string[] {
 /** Federa Directory's sign-in page (Entra's look): user name, password, Sign in. */
 export async function signInAtDirectory(page: Page, userName: string, password: string): Promise<void> {
   await seeHeading(page, 'Sign in');
-  await page.getByLabel('User name', { exact: true }).fill(userName);
+  await page.getByRole('textbox', { name: 'User name', exact: true }).fill(userName);
   await page.getByRole('textbox', { name: 'Password', exact: true }).fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
 }

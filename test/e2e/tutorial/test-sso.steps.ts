@@ -37,7 +37,7 @@ export async function testSpInitiated(t: Tutorial): Promise<void> {
   await bsimon.getByRole('button', { name: 'Continue with Active Directory' }).click();
   await arriveAt(bsimon, (u) => u.origin === world.idpUrl);
   await see(bsimon.getByRole('region', { name: `Sign in to Contoso to continue to ${APP}` }));
-  await bsimon.getByLabel('User name', { exact: true }).fill(BSIMON.userName);
+  await bsimon.getByRole('textbox', { name: 'User name', exact: true }).fill(BSIMON.userName);
   await world.screenshot(bsimon, '16-directory-sign-in');
   await signInAtDirectory(bsimon, BSIMON.userName, t.bsimonPassword);
   await arriveAt(bsimon, urls().signOnUrl);
