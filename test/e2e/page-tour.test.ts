@@ -160,7 +160,9 @@ function tour(ids: Ids): Stop[] {
     sp('/auth/register/', '/auth/register/', 'visitor'),
     sp('/account/recover/', '/account/recover/', 'visitor'),
     // A reset link that was never mailed says so, with the way to ask for one.
-    sp('/account/recover/confirm/:token/', '/account/recover/confirm/not-a-link/', 'visitor', { status: 404 }),
+    sp('/account/recover/confirm/:token/', '/account/recover/confirm/not-a-link/', 'visitor', {
+      status: 404,
+    }),
     sp('/auth/login/:org/', `/auth/login/${org}/`, 'visitor'),
     sp('/accept-invite/:token/', `/accept-invite/${ids.invitationToken}/`, 'visitor'),
     sp('/auth/link/:org/', `/auth/link/${org}/`, 'bsimonSso'),

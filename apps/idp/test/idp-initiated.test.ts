@@ -43,7 +43,10 @@ for (const dialect of DIALECTS) {
         ),
       );
       assert.match(page.body, /<strong>Sentry<\/strong>/);
-      assert.match(page.body, /<svg viewBox="0 0 48 48" aria-hidden="true" class="tile-logo"><rect[^>]*fill="#362d59"/);
+      assert.match(
+        page.body,
+        /<svg viewBox="0 0 48 48" aria-hidden="true" class="tile-logo"><rect[^>]*fill="#362d59"/,
+      );
       // The search box keeps the tiles whose name contains what was typed, whatever its case.
       assert.match((await browser.get('/myapps?q=SENT')).body, /<strong>Sentry<\/strong>/);
       const none = (await browser.get('/myapps?q=jira')).body;
