@@ -84,14 +84,50 @@ export async function listScimMembers(
   providerId: string,
   narrow: { userName?: string; externalId?: string } = {},
 ): Promise<ScimMemberRow[]> {
-  let q = query(db, organizationId, providerId);
   if (narrow.userName !== undefined) {
+    // Two lookups an index answers (the userName SCIM gave the membership; the account's email,
+    // Workspace-wide or scoped to this organization) rather than one OR across the join, which
+    // PostgreSQL answers by reading every member: Entra sends this query before each user it creates.
     const lower = narrow.userName.toLowerCase();
-    q = q.where((eb) => eb.or([eb('memberships.scim_user_name', '=', lower), eb('users.email', '=', lower)]));
+    const byUserName = narrowed(db, organizationId, providerId, narrow.externalId).where(
+      'memberships.scim_user_name',
+      '=',
+      lower,
+    );
+    const byEmail = narrowed(db, organizationId, providerId, narrow.externalId).where(
+      'memberships.user_id',
+      'in',
+      db
+        .selectFrom('users as u')
+        .select('u.id')
+        .where('u.email', '=', lower)
+        .where('u.scope_organization_id', 'is', null)
+        .unionAll(
+          db
+            .selectFrom('users as u')
+            .select('u.id')
+            .where('u.scope_organization_id', '=', organizationId)
+            .where('u.email', '=', lower),
+        ),
+    );
+    const [a, b] = await Promise.all([byUserName.execute(), byEmail.execute()]);
+    const unique = new Map([...a, ...b].map((row) => [row.membership_id, row]));
+    return [...unique.values()]
+      .sort(
+        (x, y) => x.created_at.localeCompare(y.created_at) || x.membership_id.localeCompare(y.membership_id),
+      )
+      .map((row) => toRow(organizationId, row));
   }
-  if (narrow.externalId !== undefined) q = q.where('identities.idp_user_id', '=', narrow.externalId);
-  const rows = await q.orderBy('memberships.created_at').orderBy('memberships.id').execute();
+  const rows = await narrowed(db, organizationId, providerId, narrow.externalId)
+    .orderBy('memberships.created_at')
+    .orderBy('memberships.id')
+    .execute();
   return rows.map((row) => toRow(organizationId, row));
+}
+
+function narrowed(db: Db, organizationId: string, providerId: string, externalId: string | undefined) {
+  const q = query(db, organizationId, providerId);
+  return externalId === undefined ? q : q.where('identities.idp_user_id', '=', externalId);
 }
 
 /** Records what the client sent for a membership: its userName and other attributes. */
