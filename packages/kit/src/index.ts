@@ -44,6 +44,13 @@ export {
   sessionsMigration,
 } from './http/session.ts';
 export { createLogger, type Logger } from './log.ts';
+export {
+  type AddressPolicy,
+  type AddressSettingNames,
+  addressProblem,
+  type CanonicalAddress,
+  canonicalAddress,
+} from './net/address-guard.ts';
 export { LOG_LEVELS, type OperationSettings, readOperationSettings } from './operation-settings.ts';
 export { generatePassword, hashPassword, verifyPassword } from './passwords.ts';
 export { SERVICE_ENVIRONMENT, SERVICE_NODE_OPTIONS } from './runtime.ts';

@@ -1,7 +1,7 @@
 import { csrfToken, getSession } from '@federa/kit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Context } from '../context.ts';
-import { startSingleLogout } from '../sso/logout.ts';
+import { startSingleLogout } from '../sso/sign-out-at-idp.ts';
 import { text, ValidationError } from '../validation.ts';
 import { currentUser, forgetCurrentUser, signInSession, signOutSession } from '../web/auth-state.ts';
 import { seeOther, sendPage } from '../web/page.ts';

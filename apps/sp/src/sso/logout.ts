@@ -1,13 +1,11 @@
 import { card, getSession, html, type Session } from '@federa/kit';
 import {
   BINDING,
-  buildLogoutRequest,
   buildLogoutResponse,
   decodePost,
   decodeRedirect,
   encodeRedirect,
   parseLogoutRequest,
-  parseLogoutResponse,
   rawQuery,
   SamlError,
   verifyRedirectSignature,
@@ -18,71 +16,15 @@ import { organizationBySlug, providerOfOrganization } from '../db/config-cache.t
 import { notFound, SpError } from '../errors.ts';
 import { certificatesOf, type Provider } from '../providers/providers.repository.ts';
 import { refusedForSha1, SHA1_SETTING_PLACE } from '../providers/sha1.ts';
-import { signsRequests, spSigningCredential } from '../request-signing/sp-signing-key.ts';
-import { liveSsoSession, setFlash } from '../web/auth-state.ts';
 import { sendPage } from '../web/page.ts';
-import { endSsoSession, endSsoSessions } from './sso-sessions.repository.ts';
+import { takeLogoutResponse } from './sign-out-at-idp.ts';
+import { endSsoSessions, findSsoSession } from './sso-sessions.repository.ts';
 import { sendPostForm } from './start.ts';
 import { spUrls } from './urls.ts';
 
 // Single logout (SAML Profiles §4.4), front channel. The IdP's LogoutRequest ends the SSO sessions it
-// names (and with them any browser session that rests on them); ours, where the organization turned
-// it on, tells the IdP when a person signs out here.
-
-/**
- * On sign-out: if this browser's session rests on an SSO session of an organization with single
- * logout on and an HTTP-Redirect logout URL, ends it locally and returns the IdP URL carrying our
- * LogoutRequest; else null (a local sign-out). The browser session is replaced by one that only
- * remembers the request, to match the IdP's LogoutResponse.
- */
-export async function startSingleLogout(
-  request: FastifyRequest,
-  ctx: Context,
-  session: Session,
-  userId: string,
-): Promise<string | null> {
-  const ssoByOrg = session.get<Record<string, string>>('sso') ?? {};
-  for (const [organizationId, ssoSessionId] of Object.entries(ssoByOrg)) {
-    const live = await liveSsoSession(ctx, ssoSessionId, userId);
-    const provider = live ? await providerOfOrganization(ctx.cache, organizationId) : null;
-    if (!live || !provider?.singleLogout || !provider.sloUrl || provider.sloBinding !== BINDING.redirect)
-      continue;
-    const org = await ctx.db
-      .selectFrom('organizations')
-      .select('slug')
-      .where('id', '=', organizationId)
-      .executeTakeFirst();
-    if (!org) continue;
-    const session_ = await ctx.db
-      .selectFrom('sso_sessions')
-      .select(['name_id_format'])
-      .where('id', '=', ssoSessionId)
-      .executeTakeFirst();
-    const id = ctx.random.id();
-    const xml = buildLogoutRequest({
-      id,
-      issueInstant: ctx.clock.now(),
-      issuer: spUrls(ctx.config.baseUrl, org.slug).entityId,
-      destination: provider.sloUrl,
-      nameId: { value: live.nameId, format: session_?.name_id_format ?? null },
-      sessionIndexes: live.sessionIndex ? [live.sessionIndex] : [],
-    });
-    await endSsoSession(ctx.db, ssoSessionId, nowIso(ctx.clock));
-    session.data = {};
-    session.regenerate();
-    session.set('pendingLogout', { id, organizationId });
-    request.log.info({ organizationId }, 'single logout started');
-    // Signed as its AuthnRequests are (SAML Bindings §3.4.4.1): an IdP that wants those signed wants these too.
-    const signing = signsRequests(provider) ? await spSigningCredential(ctx, organizationId) : null;
-    return encodeRedirect({
-      location: provider.sloUrl,
-      parameter: 'SAMLRequest',
-      xml,
-      sign: signing ? { privateKey: signing.privateKey } : undefined,
-    });
-  }
-  return null;
-}
+// names (and with them a browser session that rests on one of them, never another); ours, where the
+// organization turned it on, tells the IdP when a person signs out here (sign-out-at-idp.ts).
 
 async function organizationAndProvider(
   ctx: Context,
@@ -113,11 +55,27 @@ function signedOutPage(request: FastifyRequest, reply: FastifyReply, ctx: Contex
   });
 }
 
-/** Ends the browser session when it rests on the organization's SSO session (or drops that organization from it). */
-function forgetOrganization(session: Session, organizationId: string): void {
+/**
+ * Ends the browser session when it rests on the organization's SSO session (or drops that organization
+ * from it), but only when that SSO session is one the LogoutRequest named and ended: a request naming
+ * someone else (an unsigned one can come from anyone) ends nothing of this browser's.
+ */
+async function forgetOrganization(
+  ctx: Context,
+  session: Session,
+  organizationId: string,
+  named: { nameId: string; sessionIndexes: readonly string[] },
+): Promise<void> {
   const sso = session.get<Record<string, string>>('sso') ?? {};
   const id = sso[organizationId];
   if (!id) return;
+  const mine = await findSsoSession(ctx.db, id);
+  if (
+    !mine ||
+    mine.nameId !== named.nameId ||
+    (named.sessionIndexes.length > 0 && !named.sessionIndexes.includes(mine.sessionIndex ?? ''))
+  )
+    return;
   if (session.get<string>('viaSso') === id) {
     session.destroy();
     return;
@@ -157,7 +115,7 @@ async function answerLogoutRequest(
     sessionIndexes: logout.sessionIndexes,
     at: nowIso(ctx.clock),
   });
-  forgetOrganization(await getSession(request), organizationId);
+  await forgetOrganization(ctx, await getSession(request), organizationId, logout);
   request.log.info({ organization: slug }, 'IdP single logout');
   // SAML Metadata §2.2.2: the SLO endpoint's ResponseLocation, when the IdP's metadata has one, is
   // where responses go; its Location then takes requests only.
@@ -189,10 +147,17 @@ export function slsRedirect(ctx: Context) {
     const sls = spUrls(ctx.config.baseUrl, org).sls;
     try {
       const decoded = decodeRedirect(rawQuery(request.url));
+      if (decoded.parameter === 'SAMLResponse')
+        return await takeLogoutResponse(request, reply, ctx, {
+          slug: org,
+          organizationId,
+          provider,
+          decoded,
+        });
       const keys = certificatesOf(provider).map((c) => c.publicKey);
       // A signed message must verify with the IdP's keys (SHA-1 only where the organization allowed
       // it, as at the ACS); Entra sends its logout requests unsigned, and the worst an unsigned one can
-      // do is sign someone out.
+      // do is end the session it names (answerLogoutRequest).
       if (decoded.signature) verifyRedirectSignature(decoded, { keys, allowSha1: provider.allowSha1 });
       if (decoded.parameter === 'SAMLRequest') {
         const logout = parseLogoutRequest(decoded.xml, {
@@ -215,19 +180,7 @@ export function slsRedirect(ctx: Context) {
           provider,
         );
       }
-      const session = await getSession(request);
-      const pending = session.get<{ id: string; organizationId: string }>('pendingLogout');
-      session.set('pendingLogout', undefined);
-      if (pending && pending.organizationId === organizationId) {
-        parseLogoutResponse(decoded.xml, {
-          clock: ctx.clock,
-          expectedIssuer: provider.entityId,
-          expectedInResponseTo: pending.id,
-          expectedDestination: sls,
-        });
-      }
-      setFlash(session, 'success', 'You are signed out here and at your identity provider.');
-      return reply.status(303).header('location', '/').send();
+      throw new SamlError('BINDING_INVALID', 'No SAMLRequest.');
     } catch (error) {
       if (!(error instanceof SamlError)) throw error;
       request.log.warn({ code: error.code, organization: org }, 'logout message refused');

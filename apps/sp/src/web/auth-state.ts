@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { findUserById, findUserWithLiveSsoSession, type User } from '../accounts/accounts.repository.ts';
 import type { Context } from '../context.ts';
 import { nowIso } from '../context.ts';
+import { settleOverdueLogout } from '../sso/sign-out-at-idp.ts';
 
 // What the browser session (kit's DB session, cookie `federa_ws_session`, SameSite=Lax) holds:
 //   userId       the signed-in account
@@ -10,6 +11,8 @@ import { nowIso } from '../context.ts';
 //                that SSO session lives (its length setting, or an IdP single logout, ends it)
 //   sso          { organizationId: ssoSessionId } for each organization signed in to through its IdP
 //   pendingLink  an identity waiting for its account to prove itself (see identities/)
+//   pendingLogout  our LogoutRequest waiting for the IdP's answer, in a session signed out already
+//                (sso/sign-out-at-idp.ts)
 
 const CACHE = Symbol('currentUser');
 /** The SSO session `currentUser` found live in this request (so that the Require SSO check need not ask again). */
@@ -32,6 +35,9 @@ export async function currentUser(request: FastifyRequest, ctx: Context): Promis
       : await findUserById(ctx.db, userId);
     if (!user) signOutSession(session);
     else if (viaSso) memo[LIVE_SSO] = { id: viaSso, userId };
+  } else {
+    // A sign-out waiting on the IdP's answer that never came (sso/sign-out-at-idp.ts).
+    await settleOverdueLogout(ctx, session);
   }
   memo[CACHE] = user;
   return user;

@@ -39,6 +39,7 @@ th { font-weight: 600; color: var(--muted); }
 fieldset { min-width: 0; } legend { overflow-wrap: anywhere; }
 .field label { display: block; font-weight: 600; margin-bottom: 4px; }
 .field input, .field select, .field textarea { width: 100%; padding: 6px 8px; border: 1px solid #8a8886; border-radius: 2px; font: inherit; }
+.field input[type="checkbox"], .field input[type="radio"] { width: auto; padding: 0; margin: 0 6px 0 0; vertical-align: middle; }
 .field textarea { min-height: 120px; font-family: ui-monospace, monospace; }
 .field.has-error input, .field.has-error textarea { border-color: var(--error); }
 .hint { color: var(--muted); margin: 4px 0 0; font-size: 12px; }

@@ -32,6 +32,9 @@ export interface SessionOptions {
 
 export type SessionData = Record<string, unknown>;
 
+/** The session's own key in its data: false for a browser-session cookie (see `Session.persistent`). */
+const PERSISTENT = '$persistent';
+
 const hashId = (id: string) => createHash('sha256').update(id).digest('base64url');
 
 /** A browser session stored in the service's database, so that any instance can serve any request. */
@@ -76,6 +79,19 @@ export class Session {
   regenerate(): void {
     this.id = null;
     this.dirty = true;
+  }
+
+  /**
+   * Whether the cookie outlives the browser (Max-Age of the session lifetime, the default) or is a
+   * browser-session cookie (no Max-Age: gone when the browser closes). Kept with the session's data.
+   */
+  get persistent(): boolean {
+    return this.data[PERSISTENT] !== false;
+  }
+
+  setPersistent(persistent: boolean): void {
+    if (persistent === this.persistent) return;
+    this.set(PERSISTENT, persistent ? undefined : false);
   }
 
   /** Forget everything (sign-out). */
@@ -148,7 +164,11 @@ export function registerSessions(app: FastifyInstance, db: Kysely<unknown>, opti
         .where('id_hash', '=', hashId(session.id))
         .execute();
     }
-    reply.setCookie(options.cookieName, session.id, { ...cookie, maxAge: options.maxAgeSeconds });
+    reply.setCookie(
+      options.cookieName,
+      session.id,
+      session.persistent ? { ...cookie, maxAge: options.maxAgeSeconds } : cookie,
+    );
     return payload;
   });
 }
