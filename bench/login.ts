@@ -7,12 +7,17 @@
 // Settings (environment): LOGIN_BENCH_SECONDS (measured time per set-up, default 10),
 // LOGIN_BENCH_MAX (logins per set-up at most, default 20000), LOGIN_BENCH_USERS (concurrent virtual
 // users, default 32), LOGIN_BENCH_SETUPS (comma-separated subset, e.g. `pg-1x1`), LOGIN_BENCH_PROFILE
-// (a folder: each service process writes a V8 CPU profile there, summarized at the end).
+// (a folder: each service process writes a V8 CPU profile there, summarized at the end),
+// LOGIN_BENCH_POLICY=session-control (one enabled Conditional Access policy that applies to every
+// sign-in and prompts for nothing: All users, All resources, sign-in frequency of 1 day).
 import { mkdirSync, readdirSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { SERVICE_ENVIRONMENT, SERVICE_NODE_OPTIONS } from '@federa/kit';
+import { type Deps, type IdpDatabase, loadConfig, SYSTEM_ACTOR } from '@federa/idp';
+import { connectDatabase, SERVICE_ENVIRONMENT, SERVICE_NODE_OPTIONS } from '@federa/kit';
+import { systemClock, systemRandom } from '@federa/saml';
+import { createPolicy } from '../apps/idp/src/conditional-access/conditional-access.service.ts';
 import { startPostgres } from '../scripts/postgres.ts';
 import {
   type Cluster,
@@ -116,6 +121,7 @@ async function runSetup(
     [...cluster.idp.running, ...cluster.sp.running].map((r) => [r.process.pid!, peakRssMb(r.process.pid!)]),
   );
   try {
+    if (process.env.LOGIN_BENCH_POLICY === 'session-control') await addSessionControlPolicy(cluster);
     // Warm-up: each virtual user signs in at the Directory once (its SSO session), then signs in to
     // the Workspace once (provisioned just in time), then everyone runs for a second or two untimed.
     await Promise.all(users.map((user) => driver.signInAtIdp(user)));
@@ -210,6 +216,31 @@ async function runSetup(
       console.log(summarizeProfile(join(profileDir, file)));
     }
   }
+}
+
+/**
+ * One enabled policy every sign-in evaluates and meets without a prompt, made through the Directory's
+ * service on its database (the running instances' configuration cache sees the change at once).
+ */
+async function addSessionControlPolicy(cluster: Cluster): Promise<void> {
+  const database = connectDatabase<IdpDatabase>(cluster.idp.databaseUrl);
+  try {
+    const { config } = loadConfig(cluster.idp.env[0]!);
+    const deps: Deps = { db: database.db, clock: systemClock, random: systemRandom, config };
+    await createPolicy(deps, SYSTEM_ACTOR, cluster.tenantId, {
+      displayName: 'Sign in again every day',
+      state: 'enabled',
+      conditions: { users: { includeUsers: ['All'] }, applications: { includeApplications: ['All'] } },
+      sessionControls: {
+        signInFrequency: { isEnabled: true, type: 'days', value: 1, frequencyInterval: 'timeBased' },
+      },
+    });
+  } finally {
+    await database.close();
+  }
+  console.log(
+    'login: with one enabled Conditional Access policy (sign-in frequency 1 day, All users, All resources)',
+  );
 }
 
 export async function benchLogin(): Promise<void> {

@@ -1,5 +1,6 @@
 import { benchLogin } from './login.ts';
 import { benchSaml } from './saml.ts';
+import { benchScim } from './scim.ts';
 
 /**
  * `npm run bench [-- name]`: runs the named benchmark, or every one when no name is given. Each
@@ -8,6 +9,7 @@ import { benchSaml } from './saml.ts';
 const BENCHES: Record<string, () => Promise<void>> = {
   saml: benchSaml,
   login: benchLogin,
+  scim: benchScim,
 };
 
 async function main(names: readonly string[]): Promise<number> {

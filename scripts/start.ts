@@ -22,7 +22,7 @@ import {
 import { systemClock, systemRandom } from '@federa/saml';
 import { readConfig, type Schema, migrations as spMigrations } from '@federa/sp';
 import type { Kysely } from 'kysely';
-import { seedDirectory } from './demo/seed-directory.ts';
+import { seedDirectory, seedProvisioning } from './demo/seed-directory.ts';
 import { seedWorkspace } from './demo/seed-workspace.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -36,6 +36,8 @@ const idpEnv = {
   IDP_PORT: idpPort,
   IDP_BASE_URL: process.env.IDP_BASE_URL ?? `http://127.0.0.1:${idpPort}`,
   DATABASE_URL: process.env.IDP_DATABASE_URL ?? join(dataDir, 'idp.sqlite'),
+  // The Workspace's SCIM endpoint is on localhost, where the Directory sends no SCIM by default.
+  IDP_ALLOW_LOOPBACK_SCIM: process.env.IDP_ALLOW_LOOPBACK_SCIM ?? 'true',
 };
 const spEnv = {
   SP_PORT: spPort,
@@ -142,11 +144,21 @@ if (seed && seeded && password) {
   step(
     'Seeding the Workspace: organization acme with Active Directory SSO from the Directory’s metadata URL',
   );
-  await seedWorkspace(spDatabase.db, systemClock, spConfig, {
+  const workspace = await seedWorkspace(spDatabase.db, systemClock, spConfig, {
     password,
     organization: ORGANIZATION,
     metadataUrl: seeded.metadataUrl,
+    scim: true,
   });
+  step('Turning on automatic provisioning of Sentry with the Workspace’s SCIM base URL and token');
+  // The running Directory picks the settings up within seconds (its provisioning scheduler).
+  const directory = connectDatabase<IdpDatabase>(idpConfig.databaseUrl);
+  await seedProvisioning(
+    { db: directory.db, clock: systemClock, random: systemRandom, config: idpConfig },
+    seeded,
+    { tenantUrl: workspace.scim!.baseUrl, secretToken: workspace.scim!.token },
+  );
+  await directory.close();
 }
 await spDatabase.close();
 
@@ -168,6 +180,7 @@ if (empty) {
     `  My Apps (IdP-initiated): ${idp}/myapps, then click the Sentry tile`,
     `  Directory admin portal:  ${idp}/portal as admin@contoso.com`,
     `  Workspace owner:         ${sp}/auth/login/ as owner@acme.test, then Settings › Auth`,
+    `  Provisioning (SCIM):     ${idp}/portal › Enterprise applications › Sentry › Provisioning; a user assigned there is a member of ${ORGANIZATION} within seconds`,
   );
   if (password) {
     lines.push(

@@ -10,11 +10,14 @@ import {
   type Deps,
   idpAddresses,
   SYSTEM_ACTOR,
+  saveProvisioningSettings,
 } from '@federa/idp';
 
 export interface DirectorySeed {
   tenantId: string;
   appId: string;
+  /** The enterprise application's object id. */
+  applicationId: string;
   metadataUrl: string;
   adminUpn: string;
   userUpn: string;
@@ -50,8 +53,30 @@ export async function seedDirectory(
   return {
     tenantId: tenant.id,
     appId: app.appId,
+    applicationId: app.id,
     metadataUrl: idpAddresses(deps.config.baseUrl, tenant.id).metadataUrl(app.appId),
     adminUpn,
     userUpn: user.userPrincipalName,
   };
+}
+
+/**
+ * Turns on automatic provisioning of the Sentry application with the Workspace's SCIM base URL and
+ * token (its Provisioning blade, saved): a user assigned in the Directory becomes a member of the
+ * organization within seconds, before ever signing in.
+ */
+export async function seedProvisioning(
+  deps: Deps,
+  seed: DirectorySeed,
+  options: { tenantUrl: string; secretToken: string },
+): Promise<void> {
+  await saveProvisioningSettings(deps, SYSTEM_ACTOR, seed.tenantId, seed.applicationId, {
+    mode: 'automatic',
+    tenantUrl: options.tenantUrl,
+    secretToken: options.secretToken,
+    scope: 'assigned',
+    provisionGroups: true,
+    statusOn: true,
+    notifyOnFailure: true,
+  });
 }

@@ -1,7 +1,8 @@
 // Seeds Federa Workspace with the finished tutorial's Sentry side: organization `acme` and its owner,
 // with Active Directory SSO configured from the Directory's App Federation Metadata URL (fetched over
 // HTTP from the running Directory, as the settings page does) and active, sending signed-out members
-// straight to the Directory (so that the My Apps tile signs B.Simon in with no further click).
+// straight to the Directory (so that the My Apps tile signs B.Simon in with no further click); for the
+// demo also SCIM enabled, so that the Directory provisions its members.
 
 import type { Clock } from '@federa/saml';
 import {
@@ -11,7 +12,9 @@ import {
   createAccount,
   createOrganization,
   findProviderByOrganization,
+  issueScimToken,
   type Schema,
+  scimBaseUrl,
   updateProviderOptions,
 } from '@federa/sp';
 import type { Kysely } from 'kysely';
@@ -20,8 +23,14 @@ export async function seedWorkspace(
   db: Kysely<Schema>,
   clock: Clock,
   config: Config,
-  options: { password: string; organization: string; metadataUrl: string },
-): Promise<{ ownerEmail: string }> {
+  options: {
+    password: string;
+    organization: string;
+    metadataUrl: string;
+    /** Also Enable SCIM (the demo: the Directory provisions the members; SSO then creates none). */
+    scim?: boolean;
+  },
+): Promise<{ ownerEmail: string; scim: { baseUrl: string; token: string } | null }> {
   const ownerEmail = 'owner@acme.test';
   const owner = await createAccount(db, clock, {
     email: ownerEmail,
@@ -52,5 +61,12 @@ export async function seedWorkspace(
       sendToIdp: true,
     },
   );
-  return { ownerEmail };
+  if (!options.scim) return { ownerEmail, scim: null };
+  // Org Settings › Auth › Enable SCIM: the token the Directory's Sentry application provisions with.
+  const token = await issueScimToken(db, clock, {
+    organizationId: org.id,
+    providerId: provider.id,
+    actorUserId: owner.id,
+  });
+  return { ownerEmail, scim: { baseUrl: scimBaseUrl(config.baseUrl, options.organization), token } };
 }

@@ -40,9 +40,12 @@ const NOT_PAGES: Record<App, Record<string, string>> = {
     '/:tenant/federationmetadata/2007-06/federationmetadata.xml': 'metadata',
     '/myapps/signin/:appId': 'IdP-initiated SAML POST to the application',
     '/portal/applications/:id/certificates/:certId/download': 'download',
+    '/assets/webauthn.js': 'script',
+    '/assets/passkey.js': 'script',
   },
   sp: {
     '/saml/metadata/:org/': 'metadata',
+    '/settings/:org/auth/signing-keys/:keyId/certificate/': 'download',
     '/saml/sls/:org/': 'SAML endpoint',
     '/api/0/users/me/': 'JSON API',
     '/api/0/organizations/:org/': 'JSON API',
@@ -55,7 +58,6 @@ const NOT_PAGES: Record<App, Record<string, string>> = {
     '/api/0/organizations/:org/scim/v2/ResourceTypes/:id': 'SCIM API',
     '/api/0/organizations/:org/scim/v2/Schemas': 'SCIM API',
     '/api/0/organizations/:org/scim/v2/Schemas/:id': 'SCIM API',
-    '/settings/:org/auth/signing-keys/:keyId/certificate/': 'download',
   },
 };
 
@@ -74,6 +76,11 @@ interface Ids {
   claimId: string;
   assignmentId: string;
   deletedUserId: string;
+  /** Conditional Access: a policy, a named location, an application's client id, a sign-in log row. */
+  policyId: string;
+  locationId: string;
+  clientAppId: string;
+  signInId: string;
   ownerUserId: string;
   invitationToken: string;
   linkToken: string;
@@ -101,15 +108,46 @@ function tour(ids: Ids): Stop[] {
     idp('/', '/', 'visitor'),
     idp('/:tenant/login', `/${ids.tenant}/login`, 'visitor'),
     idp('/signed-out', '/signed-out', 'visitor'),
+    // The single logout's next step, with no sign-out under way: the signed-out page.
+    idp('/signout/continue', '/signout/continue', 'visitor', { landsOn: '/signed-out' }),
+    // The MFA step with no sign-in waiting for it says so.
+    idp('/:tenant/mfa', `/${ids.tenant}/mfa`, 'visitor', { status: 400 }),
+    idp('/:tenant/mfa/register', `/${ids.tenant}/mfa/register`, 'visitor', { status: 400 }),
+    idp('/:tenant/mfa/passkey/register', `/${ids.tenant}/mfa/passkey/register`, 'visitor', { status: 400 }),
+    // "Stay signed in?" with no sign-in waiting for the answer says so.
+    idp('/:tenant/kmsi', `/${ids.tenant}/kmsi`, 'visitor', { status: 400 }),
     idp('/myapps', '/myapps', 'admin'),
+    idp('/myapps/security-info', '/myapps/security-info', 'admin'),
+    idp('/myapps/security-info/add', '/myapps/security-info/add', 'admin'),
+    // The admin has no second factor: adding a passkey first needs one, and the page says so.
+    idp('/myapps/security-info/passkey', '/myapps/security-info/passkey', 'admin', { status: 403 }),
+    // The admin has no method to delete: the page for one that is not theirs says it was not found.
+    idp(
+      '/myapps/security-info/:methodId/remove',
+      '/myapps/security-info/00000000-0000-4000-8000-000000000000/remove',
+      'admin',
+      { status: 404 },
+    ),
     idp('/portal', '/portal', 'admin'),
     idp('/portal/setup', '/portal/setup', 'admin', { landsOn: '/portal' }),
     idp('/portal/tenants', '/portal/tenants', 'admin'),
     idp('/portal/tenants/:id', `/portal/tenants/${ids.tenant}`, 'admin'),
+    idp('/portal/tenants/:id/security-defaults', `/portal/tenants/${ids.tenant}/security-defaults`, 'admin'),
     idp('/portal/users', '/portal/users', 'admin'),
     idp('/portal/users/new', '/portal/users/new', 'admin'),
+    idp('/portal/users/settings', '/portal/users/settings', 'admin'),
     idp('/portal/users/:id', `/portal/users/${ids.userId}`, 'admin'),
     idp('/portal/users/:id/edit', `/portal/users/${ids.userId}/edit`, 'admin'),
+    idp(
+      '/portal/users/:id/authentication-methods',
+      `/portal/users/${ids.userId}/authentication-methods`,
+      'admin',
+    ),
+    idp(
+      '/portal/users/:id/authentication-methods/reregister',
+      `/portal/users/${ids.userId}/authentication-methods/reregister`,
+      'admin',
+    ),
     idp('/portal/users/:id/delete', `/portal/users/${ids.userId}/delete`, 'admin'),
     idp('/portal/users/deleted', '/portal/users/deleted', 'admin'),
     idp('/portal/users/deleted/:id/delete', `/portal/users/deleted/${ids.deletedUserId}/delete`, 'admin'),
@@ -142,6 +180,11 @@ function tour(ids: Ids): Stop[] {
     idp('/portal/applications/:id/sso/claims/groups', `${app}/sso/claims/groups`, 'admin'),
     idp('/portal/applications/:id/sso/claims/:claimId', `${app}/sso/claims/${ids.claimId}`, 'admin'),
     idp('/portal/applications/:id/certificates', `${app}/certificates`, 'admin'),
+    idp('/portal/applications/:id/provisioning', `${app}/provisioning`, 'admin'),
+    idp('/portal/applications/:id/provisioning/mappings/new', `${app}/provisioning/mappings/new`, 'admin'),
+    idp('/portal/applications/:id/provisioning/mappings/:index', `${app}/provisioning/mappings/0`, 'admin'),
+    idp('/portal/applications/:id/provisioning/on-demand', `${app}/provisioning/on-demand`, 'admin'),
+    idp('/portal/applications/:id/provisioning/logs', `${app}/provisioning/logs`, 'admin'),
     idp('/portal/wizard', '/portal/wizard', 'admin'),
     idp('/portal/wizard/new/:template', '/portal/wizard/new/sentry-self-hosted', 'admin'),
     idp('/portal/wizard/:id/sso', `/portal/wizard/${ids.appId}/sso`, 'admin'),
@@ -153,6 +196,43 @@ function tour(ids: Ids): Stop[] {
     ),
     idp('/portal/wizard/:id/review', `/portal/wizard/${ids.appId}/review`, 'admin'),
     idp('/portal/sign-ins', '/portal/sign-ins', 'admin'),
+    idp('/portal/sign-ins/:id', `/portal/sign-ins/${ids.signInId}`, 'admin'),
+    idp('/portal/conditional-access', '/portal/conditional-access', 'admin'),
+    idp('/portal/conditional-access/policies/new', '/portal/conditional-access/policies/new', 'admin'),
+    idp(
+      '/portal/conditional-access/policies/:id',
+      `/portal/conditional-access/policies/${ids.policyId}`,
+      'admin',
+    ),
+    idp(
+      '/portal/conditional-access/policies/:id/delete',
+      `/portal/conditional-access/policies/${ids.policyId}/delete`,
+      'admin',
+    ),
+    idp('/portal/conditional-access/named-locations', '/portal/conditional-access/named-locations', 'admin'),
+    idp(
+      '/portal/conditional-access/named-locations/new',
+      '/portal/conditional-access/named-locations/new',
+      'admin',
+    ),
+    idp(
+      '/portal/conditional-access/named-locations/:id',
+      `/portal/conditional-access/named-locations/${ids.locationId}`,
+      'admin',
+    ),
+    idp(
+      '/portal/conditional-access/named-locations/:id/delete',
+      `/portal/conditional-access/named-locations/${ids.locationId}/delete`,
+      'admin',
+    ),
+    idp('/portal/conditional-access/what-if', '/portal/conditional-access/what-if', 'admin'),
+    // …and with its results.
+    idp(
+      '/portal/conditional-access/what-if',
+      `/portal/conditional-access/what-if?user=${ids.userId}&app=${ids.clientAppId}&ip=192.0.2.7&platform=windows&clientApp=browser`,
+      'admin',
+      { landsOn: '/portal/conditional-access/what-if' },
+    ),
     idp('/portal/audit', '/portal/audit', 'admin'),
     idp('/portal/api-tokens', '/portal/api-tokens', 'admin'),
 
@@ -316,6 +396,26 @@ describe('every page of both services, opened in Chromium', { timeout: 300_000 }
       await admin.goto(`${idpUrl}/portal/users/${deletedUserId}/delete`);
       await admin.getByRole('button', { name: 'Delete Gone' }).click();
       await admin.waitForURL(`${idpUrl}/portal/users`);
+      // Conditional Access: a trusted named location and a report-only policy made in the portal.
+      await admin.goto(`${idpUrl}/portal/conditional-access/named-locations/new`);
+      await admin.getByRole('textbox', { name: 'Name', exact: true }).fill('Contoso office');
+      await admin.getByLabel('IP ranges (CIDR, one a line)').fill('203.0.113.0/24');
+      await admin.getByLabel('Mark as trusted location').check();
+      await admin.getByRole('button', { name: 'Create' }).click();
+      await admin.waitForURL(`${idpUrl}/portal/conditional-access/named-locations`);
+      const locationId = await linkId(admin, /\/named-locations\/([0-9a-f-]{36})$/);
+      await admin.goto(`${idpUrl}/portal/conditional-access/policies/new`);
+      await admin.getByRole('textbox', { name: 'Name', exact: true }).fill('Block outside Contoso’s network');
+      await admin.getByLabel('All resources (all enterprise applications)').check();
+      await admin.getByLabel('Block access').check();
+      await admin.getByRole('button', { name: 'Create' }).click();
+      await admin.waitForURL(`${idpUrl}/portal/conditional-access`);
+      const policyId = await linkId(admin, /\/conditional-access\/policies\/([0-9a-f-]{36})$/);
+      await admin.goto(`${idpUrl}/portal/conditional-access/what-if`);
+      const clientAppId =
+        (await admin.locator('select[name="app"] option').nth(1).getAttribute('value')) ?? '';
+      await admin.goto(`${idpUrl}/portal/sign-ins`);
+      const signInId = await linkId(admin, /^\/portal\/sign-ins\/([0-9a-f-]{36})$/);
 
       // The Workspace owner signs in and invites someone.
       const owner = await window('owner');
@@ -392,6 +492,10 @@ describe('every page of both services, opened in Chromium', { timeout: 300_000 }
         claimId,
         assignmentId,
         deletedUserId,
+        policyId,
+        locationId,
+        clientAppId,
+        signInId,
         ownerUserId,
         invitationToken,
         linkToken,
@@ -415,6 +519,10 @@ describe('every page of both services, opened in Chromium', { timeout: 300_000 }
       claimId: 'c',
       assignmentId: 'as',
       deletedUserId: 'd',
+      policyId: 'p',
+      locationId: 'nl',
+      clientAppId: 'ca',
+      signInId: 's',
       ownerUserId: 'o',
       invitationToken: 'i',
       linkToken: 'l',

@@ -16,6 +16,7 @@ import { DIALECTS } from '../support/databases.ts';
 import { startWorld, type World } from './support/world.ts';
 import { addSentryAndConfigureSaml, createAndAssignTestUser } from './tutorial/directory.steps.ts';
 import { wrongIdentifier } from './tutorial/mistakes.steps.ts';
+import { signOutOfMyApps } from './tutorial/single-logout.steps.ts';
 import { testIdpInitiated, testMyApps, testSpInitiated } from './tutorial/test-sso.steps.ts';
 import { newTutorial, type Tutorial } from './tutorial/tutorial.ts';
 import { configurationWizard } from './tutorial/wizard.steps.ts';
@@ -84,6 +85,11 @@ for (const dialect of DIALECTS) {
     step(
       'Create Sentry test user (just in time): B.Simon is a member with the default role, and /api/0/users/me/ shows her',
       () => justInTimeMember(tutorial),
+    );
+
+    step(
+      'Single logout: with the Workspace’s single logout URL as Sentry’s Logout URL, signing out of My Apps signs B.Simon out of the Workspace too',
+      () => signOutOfMyApps(tutorial),
     );
 
     step(

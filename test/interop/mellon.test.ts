@@ -12,7 +12,7 @@ import { launchChromium } from '../support/browser.ts';
 import { freePort } from '../support/processes.ts';
 import { type Apache, parseWhoami } from './support/apache.ts';
 import { type ApiApplication, type Directory, PASSWORD, startDirectory, USER } from './support/directory.ts';
-import { IDP_SIGN_OUT_SENDS_NO_LOGOUT_REQUEST, peerMatrix } from './support/matrix.ts';
+import { IDP_SIGN_OUT_TESTED_WITH_SIMPLESAMLPHP, peerMatrix } from './support/matrix.ts';
 import { type MellonSp, prepareMellon } from './support/mellon.ts';
 
 const STEP_TIMEOUT_MS = 15_000;
@@ -20,7 +20,7 @@ const APP_NAME = 'Apache mod_auth_mellon';
 
 describe('Apache mod_auth_mellon as a service provider of Federa Directory', () => {
   const matrix = peerMatrix('Apache mod_auth_mellon');
-  matrix.notApplicable('IdP-initiated single logout', IDP_SIGN_OUT_SENDS_NO_LOGOUT_REQUEST);
+  matrix.notApplicable('IdP-initiated single logout', IDP_SIGN_OUT_TESTED_WITH_SIMPLESAMLPHP);
   const dir = mkdtempSync(join(tmpdir(), 'federa-interop-mellon-'));
   let directory: Directory;
   let mellon: MellonSp;

@@ -12,7 +12,7 @@ import { launchChromium } from '../support/browser.ts';
 import { freePort } from '../support/processes.ts';
 import { parseWhoami } from './support/apache.ts';
 import { type ApiApplication, type Directory, PASSWORD, startDirectory, USER } from './support/directory.ts';
-import { IDP_SIGN_OUT_SENDS_NO_LOGOUT_REQUEST, peerMatrix } from './support/matrix.ts';
+import { IDP_SIGN_OUT_TESTED_WITH_SIMPLESAMLPHP, peerMatrix } from './support/matrix.ts';
 import { prepareShibboleth, type ShibbolethSp } from './support/shibboleth.ts';
 
 const STEP_TIMEOUT_MS = 15_000;
@@ -109,8 +109,34 @@ describe('Shibboleth SP 3 as a service provider of Federa Directory', () => {
     });
   });
 
-  matrix.notApplicable('Signed AuthnRequest', 'not tested: mellon covers it');
-  matrix.notApplicable('IdP-initiated single logout', IDP_SIGN_OUT_SENDS_NO_LOGOUT_REQUEST);
+  test('signed AuthnRequest: Shibboleth signs with RSA-SHA256 and the Directory verifies it with the key from the imported metadata', async () => {
+    await matrix.record('Signed AuthnRequest', async () => {
+      const page = await window();
+      await explained(page, async () => {
+        const request = page.waitForRequest(
+          (r) => r.url().startsWith(`${directory.url}/`) && r.url().includes('SAMLRequest='),
+        );
+        await page.goto(shibboleth.signedLoginUrl(shibboleth.protectedUrl));
+        const signed = new URL((await request).url());
+        assert.equal(signed.searchParams.get('SigAlg'), 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256');
+        assert.ok(
+          signed.searchParams.get('Signature'),
+          'Shibboleth signs its AuthnRequest (Redirect binding)',
+        );
+        // The Directory checks the signature: the same request with its RelayState changed is refused.
+        const tampered = new URL(signed);
+        tampered.searchParams.set('RelayState', 'https://attacker.example/');
+        const refused = await window();
+        await refused.goto(tampered.toString());
+        await refused.getByText('AADSTS76021').first().waitFor();
+        // And the genuine one signs B.Simon in.
+        await signInAtDirectory(page, USER, PASSWORD);
+        await assertBSimon(page);
+      });
+    });
+  });
+
+  matrix.notApplicable('IdP-initiated single logout', IDP_SIGN_OUT_TESTED_WITH_SIMPLESAMLPHP);
 
   test('IdP-initiated: the My Apps tile signs B.Simon in to Shibboleth, which accepts the unsolicited response', async () => {
     await matrix.record('IdP-initiated sign-in', async () => {

@@ -16,7 +16,7 @@ import { launchChromium } from '../support/browser.ts';
 import { freePort } from '../support/processes.ts';
 import { parseWhoami } from './support/apache.ts';
 import { type ApiApplication, type Directory, PASSWORD, startDirectory, USER } from './support/directory.ts';
-import { IDP_SIGN_OUT_SENDS_NO_LOGOUT_REQUEST, peerMatrix } from './support/matrix.ts';
+import { peerMatrix } from './support/matrix.ts';
 import { type IdpUser, type SimpleSamlPhp, startSimpleSamlPhp } from './support/simplesamlphp.ts';
 import { startWorkspace, type Workspace } from './support/workspace.ts';
 
@@ -52,7 +52,6 @@ const IDP_MEMBER: IdpUser = {
 describe('SimpleSAMLphp as an SP of Federa Directory and as the IdP of a Federa Workspace organization', () => {
   const spRow = peerMatrix('SimpleSAMLphp SP');
   const idpRow = peerMatrix('SimpleSAMLphp IdP');
-  spRow.notApplicable('IdP-initiated single logout', IDP_SIGN_OUT_SENDS_NO_LOGOUT_REQUEST);
   const dir = mkdtempSync(join(tmpdir(), 'federa-interop-simplesamlphp-'));
   let directory: Directory;
   let workspace: Workspace;
@@ -166,6 +165,7 @@ describe('SimpleSAMLphp as an SP of Federa Directory and as the IdP of a Federa 
   }
 
   let spSignedIn: Page;
+  let tileSignedIn: Page;
 
   test('SP: the protected page sends B.Simon to the Directory and shows who SimpleSAMLphp signed in', async () => {
     await spRow.record('SP-initiated sign-in', async () => {
@@ -222,6 +222,44 @@ describe('SimpleSAMLphp as an SP of Federa Directory and as the IdP of a Federa 
         await signInAtDirectory(page, USER, PASSWORD);
         await page.getByRole('link', { name: APP_NAME }).click();
         assertBSimon(await whatSimpleSamlPhpReceived(page), 'upn');
+      });
+      tileSignedIn = page;
+    });
+  });
+
+  test('SP: signing out of My Apps sends SimpleSAMLphp a signed LogoutRequest, which ends its session', async () => {
+    await spRow.record('IdP-initiated single logout', async () => {
+      assert.ok(tileSignedIn, 'the My Apps sign-in left a signed-in window');
+      const page = tileSignedIn;
+      await explained(page, async () => {
+        await page.goto(`${directory.url}/myapps`);
+        const visited = visits(page);
+        await page.getByRole('banner').getByRole('button', { name: 'Sign out' }).click();
+        await seeHeading(page, 'You signed out of your account');
+        const request = visited.find(
+          (url) =>
+            url.startsWith(`${ssp.spBaseUrl}/simplesaml/module.php/saml/sp/saml2-logout.php/`) &&
+            url.includes('SAMLRequest='),
+        );
+        assert.ok(request, 'the Directory sent SimpleSAMLphp a LogoutRequest');
+        assert.equal(
+          new URL(request).searchParams.get('SigAlg'),
+          RSA_SHA256,
+          'signed with the Directory’s key',
+        );
+        assert.ok(
+          visited.some((url) => url.startsWith(`${directory.url}/`) && url.includes('SAMLResponse=')),
+          'SimpleSAMLphp answered the Directory with a LogoutResponse',
+        );
+        assert.equal(
+          await page.locator('.still-signed-in').count(),
+          0,
+          'SimpleSAMLphp confirmed the sign-out',
+        );
+        // SimpleSAMLphp's session ended: its protected page sends B.Simon to the Directory's sign-in.
+        await page.goto(ssp.protectedUrl);
+        await page.waitForURL((url) => url.origin === directory.url);
+        await seeHeading(page, 'Sign in');
       });
     });
   });

@@ -25,6 +25,11 @@ export interface IdpConfig extends OperationSettings {
   signInRateLimitPerMinute: number;
   /** Proxies whose X-Forwarded-For to believe (IDP_TRUST_PROXY); default none. */
   trustProxy?: TrustProxy;
+  /** Automatic provisioning (provisioning/): SCIM to loopback / private Tenant URLs (IDP_ALLOW_LOOPBACK_SCIM, IDP_ALLOW_PRIVATE_SCIM; default off). */
+  allowLoopbackScim?: boolean;
+  allowPrivateScim?: boolean;
+  /** Seconds between incremental provisioning cycles (IDP_PROVISIONING_INTERVAL_SECONDS; Entra's 40 minutes). */
+  provisioningIntervalSeconds?: number;
 }
 
 export interface LoadedConfig {
@@ -74,6 +79,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const databaseUrl = env.DATABASE_URL ?? './data/idp.sqlite';
   const listen = parseListenHost(env.IDP_HOST, 'IDP_HOST');
   if (listen.problem) problems.push(listen.problem);
+  const provisioningInterval = integer(
+    env.IDP_PROVISIONING_INTERVAL_SECONDS ?? '2400',
+    'IDP_PROVISIONING_INTERVAL_SECONDS',
+    5,
+    7 * 24 * 3600,
+    problems,
+  );
   const trustProxy = parseTrustProxy(env.IDP_TRUST_PROXY, 'IDP_TRUST_PROXY');
   if (trustProxy.problem) problems.push(trustProxy.problem);
 
@@ -118,6 +130,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       sessionMaxAgeSeconds: sessionHours * 3600,
       signInRateLimitPerMinute: rateLimit,
       trustProxy: trustProxy.value,
+      allowLoopbackScim: /^(1|true|yes|on)$/i.test(env.IDP_ALLOW_LOOPBACK_SCIM ?? ''),
+      allowPrivateScim: /^(1|true|yes|on)$/i.test(env.IDP_ALLOW_PRIVATE_SCIM ?? ''),
+      provisioningIntervalSeconds: provisioningInterval ?? 2400,
     },
     notices,
   };

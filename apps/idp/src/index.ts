@@ -48,6 +48,10 @@ export type { Db, IdpDatabase } from './db/schema.ts';
 export { FormErrors, type IdpErrorCode } from './errors.ts';
 export { addMember, createGroup, deleteGroup, removeMember } from './groups/groups.service.ts';
 export { createAdministrator, createFirstAdministrator } from './portal/setup.service.ts';
+export {
+  type ProvisioningSettingsInput,
+  saveProvisioningSettings,
+} from './provisioning/provisioning.service.ts';
 export { listSignInLogs } from './sign-in-logs/sign-in-logs.repository.ts';
 export { idpAddresses } from './sso/context.ts';
 export { applicationMetadata } from './sso/metadata.ts';

@@ -15,6 +15,7 @@ import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { migrations } from './db/migrations.ts';
 import type { IdpDatabase } from './db/schema.ts';
+import { startProvisioningScheduler } from './provisioning/scheduler.ts';
 import { purgeDeletedUsers } from './users/deleted-users.service.ts';
 
 async function main(): Promise<void> {
@@ -53,6 +54,9 @@ async function main(): Promise<void> {
   );
   sweep.unref();
 
+  // Automatic provisioning: due SCIM cycles, on every instance (a lease per application in the database).
+  const stopProvisioning = startProvisioningScheduler(app.deps, logger);
+
   await app.listen({ host: config.host, port: config.port });
   logger.info(
     `Federa Directory is listening at ${config.baseUrl} (admin portal: ${config.baseUrl}/portal, My Apps: ${config.baseUrl}/myapps)`,
@@ -61,7 +65,10 @@ async function main(): Promise<void> {
   // SIGTERM: requests in flight finish (up to SHUTDOWN_TIMEOUT_SECONDS), then the pool closes.
   drainOnSignals(app, logger, {
     drainMs: config.shutdownTimeoutSeconds * 1000,
-    beforeClose: () => clearInterval(sweep),
+    beforeClose: () => {
+      clearInterval(sweep);
+      void stopProvisioning();
+    },
     cleanup: () => database.close(),
   });
 }

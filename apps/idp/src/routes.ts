@@ -8,14 +8,27 @@ import * as assignments from './assignments/assignments.routes.ts';
 import * as unassign from './assignments/unassign.routes.ts';
 import { auditPage } from './audit/audit.routes.ts';
 import * as certificates from './certificates/certificates.routes.ts';
+import * as namedLocations from './conditional-access/named-locations.routes.ts';
+import * as caPolicies from './conditional-access/policies.routes.ts';
+import { whatIfPage } from './conditional-access/what-if.routes.ts';
 import type { AppDeps } from './context.ts';
 import * as groupRemovals from './groups/group-removals.routes.ts';
 import * as groups from './groups/groups.routes.ts';
+import * as keepSignedIn from './keep-signed-in/keep-signed-in.routes.ts';
+import * as mfaAdmin from './mfa/admin.routes.ts';
+import * as passkeyAssets from './mfa/passkeys/assets.ts';
+import * as passkeyStep from './mfa/passkeys/passkey-step.routes.ts';
+import * as securityInfoPasskey from './mfa/passkeys/security-info-passkey.routes.ts';
+import * as securityInfo from './mfa/security-info.routes.ts';
 import { myAppsPage, myAppsSignIn } from './myapps/myapps.routes.ts';
 import { landingPage, portalHome, setupPage } from './portal/overview.routes.ts';
 import { setupSubmit } from './portal/setup.routes.ts';
+import * as provisioning from './provisioning/provisioning.routes.ts';
+import { signInDetailPage } from './sign-in-logs/sign-in-detail.routes.ts';
 import { signInLogsPage } from './sign-in-logs/sign-in-logs.routes.ts';
+import * as mfaStep from './signin/mfa-step.routes.ts';
 import { loginPage, loginSubmit, signedOutPage, signOut } from './signin/signin.routes.ts';
+import { continueSignOut } from './single-logout/continue.ts';
 import { samlEndpoint } from './sso/endpoint.ts';
 import { federationMetadataRoute } from './sso/metadata.ts';
 import * as tenants from './tenants/tenants.routes.ts';
@@ -44,6 +57,34 @@ export function registerRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.post('/:tenant/login', { config: signInLimit }, (request, reply) => loginSubmit(deps, request, reply));
   post('/signout', signOut);
   get('/signed-out', signedOutPage);
+  get('/signout/continue', continueSignOut);
+
+  // The second step of sign-in (MFA) and its registration interrupt (signin/mfa-step.routes.ts)
+  get('/:tenant/mfa', mfaStep.mfaPage);
+  app.post('/:tenant/mfa', { config: signInLimit }, (request, reply) =>
+    mfaStep.mfaSubmit(deps, request, reply),
+  );
+  post('/:tenant/mfa/cancel', mfaStep.mfaCancel);
+  get('/:tenant/mfa/register', mfaStep.mfaRegisterPage);
+  app.post('/:tenant/mfa/register', { config: signInLimit }, (request, reply) =>
+    mfaStep.mfaRegisterSubmit(deps, request, reply),
+  );
+  post('/:tenant/mfa/skip', mfaStep.mfaSkip);
+  // Passkeys at the MFA step: the assertion, and registration when only a passkey will do (mfa/passkeys/)
+  app.post('/:tenant/mfa/passkey', { config: signInLimit }, (request, reply) =>
+    passkeyStep.passkeySubmit(deps, request, reply),
+  );
+  get('/:tenant/mfa/passkey/register', passkeyStep.passkeyRegisterPage);
+  app.post('/:tenant/mfa/passkey/register', { config: signInLimit }, (request, reply) =>
+    passkeyStep.passkeyRegisterSubmit(deps, request, reply),
+  );
+  // The passkey pages' two scripts, served from here (no CDN; CSP script-src 'self')
+  get('/assets/webauthn.js', passkeyAssets.webauthnScript);
+  get('/assets/passkey.js', passkeyAssets.passkeyScript);
+
+  // "Stay signed in?" after an interactive sign-in (keep-signed-in/)
+  get('/:tenant/kmsi', keepSignedIn.keepSignedInPage);
+  post('/:tenant/kmsi', keepSignedIn.keepSignedInSubmit);
 
   // SAML: SSO and SLO (Redirect and POST), federation metadata
   get('/:tenant/saml2', (d, request, reply) => samlEndpoint(d, request, reply, 'redirect'));
@@ -55,6 +96,15 @@ export function registerRoutes(app: FastifyInstance, deps: AppDeps): void {
   // My Apps and IdP-initiated sign-in (the user access URL)
   get('/myapps', myAppsPage);
   get('/myapps/signin/:appId', myAppsSignIn);
+
+  // Security info: the user's own authentication methods
+  get('/myapps/security-info', securityInfo.securityInfoPage);
+  get('/myapps/security-info/add', securityInfo.addMethodPage);
+  post('/myapps/security-info/add', securityInfo.addMethodSubmit);
+  get('/myapps/security-info/passkey', securityInfoPasskey.addPasskeyPage);
+  post('/myapps/security-info/passkey', securityInfoPasskey.addPasskeySubmit);
+  get('/myapps/security-info/:methodId/remove', securityInfo.removeMethod);
+  post('/myapps/security-info/:methodId/remove', securityInfo.removeMethod);
 
   // Admin portal: first administrator, overview
   get('/portal', portalHome);
@@ -69,6 +119,8 @@ export function registerRoutes(app: FastifyInstance, deps: AppDeps): void {
   post('/portal/tenants/:id/domains', tenants.addDomainSubmit);
   post('/portal/tenants/:id/domains/remove', tenants.removeDomainSubmit);
   post('/portal/tenants/:id/domains/default', tenants.defaultDomainSubmit);
+  get('/portal/tenants/:id/security-defaults', mfaAdmin.securityDefaultsPage);
+  post('/portal/tenants/:id/security-defaults', mfaAdmin.securityDefaultsSubmit);
 
   // Users
   get('/portal/users', users.usersList);
@@ -86,6 +138,12 @@ export function registerRoutes(app: FastifyInstance, deps: AppDeps): void {
   post('/portal/users/deleted/:id/restore', deletedUsers.restoreUserSubmit);
   get('/portal/users/deleted/:id/delete', deletedUsers.deletePermanentlyAction.page);
   post('/portal/users/deleted/:id/delete', deletedUsers.deletePermanentlyAction.submit);
+  get('/portal/users/settings', keepSignedIn.userSettingsPage);
+  post('/portal/users/settings', keepSignedIn.userSettingsSubmit);
+  get('/portal/users/:id/authentication-methods', mfaAdmin.userMethodsPage);
+  post('/portal/users/:id/authentication-methods/state', mfaAdmin.perUserStateSubmit);
+  get('/portal/users/:id/authentication-methods/reregister', mfaAdmin.reregisterAction.page);
+  post('/portal/users/:id/authentication-methods/reregister', mfaAdmin.reregisterAction.submit);
 
   // Groups
   get('/portal/groups', groups.groupsList);
@@ -144,6 +202,20 @@ export function registerRoutes(app: FastifyInstance, deps: AppDeps): void {
   post('/portal/applications/:id/certificates/:certId/delete', certificates.deleteCertificateSubmit);
   get('/portal/applications/:id/certificates/:certId/download', certificates.downloadCertificate);
 
+  // Provisioning (SCIM client): the blade, Test Connection, mappings, on demand, restart, logs (provisioning/)
+  get('/portal/applications/:id/provisioning', provisioning.provisioningPage);
+  post('/portal/applications/:id/provisioning', provisioning.provisioningSubmit);
+  post('/portal/applications/:id/provisioning/test', provisioning.testConnectionSubmit);
+  post('/portal/applications/:id/provisioning/restart', provisioning.restartSubmit);
+  get('/portal/applications/:id/provisioning/mappings/new', provisioning.mappingPage);
+  post('/portal/applications/:id/provisioning/mappings', provisioning.mappingSubmit);
+  get('/portal/applications/:id/provisioning/mappings/:index', provisioning.mappingPage);
+  post('/portal/applications/:id/provisioning/mappings/:index', provisioning.mappingSubmit);
+  post('/portal/applications/:id/provisioning/mappings/:index/remove', provisioning.mappingRemoveSubmit);
+  get('/portal/applications/:id/provisioning/on-demand', provisioning.onDemandPage);
+  post('/portal/applications/:id/provisioning/on-demand', provisioning.onDemandSubmit);
+  get('/portal/applications/:id/provisioning/logs', provisioning.provisioningLogsPage);
+
   // Enterprise App Configuration Wizard: gallery → single sign-on → users and groups → review → Test.
   // Step 1 creates the application; the later steps edit it through the same services as its pages.
   get('/portal/wizard', wizard.wizardGalleryPage);
@@ -160,7 +232,28 @@ export function registerRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   // Logs
   get('/portal/sign-ins', signInLogsPage);
+  get('/portal/sign-ins/:id', signInDetailPage);
   get('/portal/audit', auditPage);
+
+  // Conditional Access: policies, named locations, What If (conditional-access/)
+  get('/portal/conditional-access', caPolicies.policiesPage);
+  get('/portal/conditional-access/policies/new', caPolicies.newPolicyPage);
+  post('/portal/conditional-access/policies', caPolicies.createPolicySubmit);
+  get('/portal/conditional-access/policies/:id', caPolicies.editPolicyPage);
+  post('/portal/conditional-access/policies/:id', caPolicies.editPolicySubmit);
+  get('/portal/conditional-access/policies/:id/delete', caPolicies.deletePolicyAction.page);
+  post('/portal/conditional-access/policies/:id/delete', caPolicies.deletePolicyAction.submit);
+  get('/portal/conditional-access/named-locations', namedLocations.namedLocationsPage);
+  get('/portal/conditional-access/named-locations/new', namedLocations.newNamedLocationPage);
+  post('/portal/conditional-access/named-locations', namedLocations.createNamedLocationSubmit);
+  get('/portal/conditional-access/named-locations/:id', namedLocations.editNamedLocationPage);
+  post('/portal/conditional-access/named-locations/:id', namedLocations.editNamedLocationSubmit);
+  get('/portal/conditional-access/named-locations/:id/delete', namedLocations.deleteNamedLocationAction.page);
+  post(
+    '/portal/conditional-access/named-locations/:id/delete',
+    namedLocations.deleteNamedLocationAction.submit,
+  );
+  get('/portal/conditional-access/what-if', whatIfPage);
 
   // Admin API tokens (made here, shown once; the API takes them as bearer tokens)
   get('/portal/api-tokens', apiTokens.apiTokensPage);

@@ -74,6 +74,12 @@ export function shibboleth2Xml(options: {
                   handlerSSL="false" cookieProps="http" redirectLimit="exact">
             <SSO entityID="${options.idpEntityId}">SAML2</SSO>
             <Logout>SAML2 Local</Logout>
+            <!-- Signed AuthnRequests where the administrator asks for them: this initiator signs its
+                 requests (front channel) with the CredentialResolver's key, which the generated
+                 metadata publishes for the IdP to verify them with. -->
+            <SessionInitiator type="SAML2" Location="/SignedLogin" entityID="${options.idpEntityId}"
+                              signing="front"
+                              outgoingBindings="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"/>
             <Handler type="MetadataGenerator" Location="/Metadata" signing="false"/>
             <Handler type="Session" Location="/Session" showAttributeValues="false"/>
         </Sessions>
@@ -99,6 +105,8 @@ export interface ShibbolethSp {
   entityId: string;
   protectedUrl: string;
   signedOutUrl: string;
+  /** Starts SP-initiated sign-in with a signed AuthnRequest (the `/SignedLogin` initiator). */
+  signedLoginUrl(target: string): string;
   /** Starts SP-initiated single logout, then comes back to `returnTo`. */
   logoutUrl(returnTo: string): string;
   /** Writes the IdP metadata, starts shibd then httpd; resolves with the SP's generated metadata. */
@@ -162,6 +170,7 @@ export function prepareShibboleth(dir: string, port: number, listenerPort: numbe
     entityId,
     protectedUrl: `${baseUrl}/protected/`,
     signedOutUrl: `${baseUrl}/signed-out.html`,
+    signedLoginUrl: (target) => `${baseUrl}/Shibboleth.sso/SignedLogin?target=${encodeURIComponent(target)}`,
     logoutUrl: (returnTo) => `${baseUrl}/Shibboleth.sso/Logout?return=${encodeURIComponent(returnTo)}`,
     log: () => `--- shibd ---\n${shibdOutput}\n--- httpd ---\n${apache?.log() ?? ''}`,
     async start(idp) {

@@ -1,5 +1,6 @@
 import swagger from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
+import { registerConditionalAccessRoutes } from '../conditional-access/api.ts';
 import type { Deps } from '../context.ts';
 import { registerApplicationRoutes } from './applications.ts';
 import { registerAssignmentRoutes } from './assignments.ts';
@@ -63,6 +64,10 @@ export function registerAdminApi(app: FastifyInstance, deps: Deps): void {
             { name: 'certificates', description: 'SAML signing certificates of an application' },
             { name: 'assignments', description: 'Users and groups assigned to an application, app roles' },
             { name: 'signInLogs' },
+            {
+              name: 'conditionalAccess',
+              description: 'Conditional Access policies and named locations (Graph’s shapes)',
+            },
           ],
         },
         refResolver: {
@@ -103,6 +108,7 @@ export function registerAdminApi(app: FastifyInstance, deps: Deps): void {
       registerCertificateRoutes(api, deps);
       registerAssignmentRoutes(api, deps);
       registerSignInLogRoutes(api, deps);
+      registerConditionalAccessRoutes(api, deps);
     },
     { prefix: API_PREFIX },
   );

@@ -288,6 +288,59 @@ export const SignInLogSchema = {
         assertionId: nullableString,
       },
     },
+    authenticationRequirement: {
+      type: ['string', 'null'],
+      enum: ['singleFactorAuthentication', 'multiFactorAuthentication', null],
+      description:
+        'As Graph’s signIn: whether the sign-in needed a second factor (null for rows from before MFA).',
+    },
+    authenticationDetails: {
+      type: 'array',
+      description:
+        'As Graph’s signIn.authenticationDetails: each factor of the sign-in, when, and whether it succeeded.',
+      items: {
+        type: 'object',
+        properties: {
+          authenticationStepDateTime: dateTime,
+          authenticationMethod: { type: 'string' },
+          succeeded: { type: 'boolean' },
+          authenticationStepResultDetail: { type: 'string' },
+          authenticationStepRequirement: { type: 'string' },
+        },
+      },
+    },
+    conditionalAccessStatus: {
+      type: 'string',
+      enum: ['success', 'failure', 'notApplied'],
+      description: 'As Graph’s signIn: whether the Conditional Access policies that applied were satisfied.',
+    },
+    appliedConditionalAccessPolicies: {
+      type: 'array',
+      description:
+        'As Graph’s signIn: every policy evaluated, with its result (report-only ones as reportOnly…), the grant and session controls it enforced, and (beta’s conditionsNotSatisfied) the first condition not met.',
+      items: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' },
+          displayName: { type: 'string' },
+          enforcedGrantControls: { type: 'array', items: { type: 'string' } },
+          enforcedSessionControls: { type: 'array', items: { type: 'string' } },
+          result: {
+            type: 'string',
+            enum: [
+              'success',
+              'failure',
+              'notApplied',
+              'notEnabled',
+              'reportOnlySuccess',
+              'reportOnlyFailure',
+              'reportOnlyNotApplied',
+            ],
+          },
+          conditionsNotSatisfied: nullableString,
+        },
+      },
+    },
   },
 } as const;
 

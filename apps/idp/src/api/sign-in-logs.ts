@@ -93,7 +93,15 @@ export function registerSignInLogRoutes(api: FastifyInstance, deps: Deps): void 
         nextLink = `${deps.config.baseUrl}${API_PREFIX}/signInLogs?${next}`;
       }
       // `saml` goes out under a name that says it is ours, not Graph's.
-      const value = entries.map(({ saml, ...entry }) => ({ ...entry, federaSamlIds: saml }));
+      const value = entries.map(({ saml, authentication, conditionalAccess, ...entry }) => ({
+        ...entry,
+        federaSamlIds: saml,
+        // Graph's names: signIn.authenticationRequirement and signIn.authenticationDetails.
+        authenticationRequirement: authentication?.requirement ?? null,
+        authenticationDetails: authentication?.details ?? [],
+        conditionalAccessStatus: conditionalAccess?.status ?? 'notApplied',
+        appliedConditionalAccessPolicies: conditionalAccess?.policies ?? [],
+      }));
       return { value, nextLink };
     },
   );

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type AdminContext, sendPortalPage } from '../portal/portal.ts';
 import type { Application } from './applications.repository.ts';
 
-export type AppSection = 'overview' | 'properties' | 'users' | 'sso' | 'sign-ins';
+export type AppSection = 'overview' | 'properties' | 'users' | 'sso' | 'provisioning' | 'sign-ins';
 
 /** A page of one enterprise application, with Entra's "Manage" sub-navigation. */
 export function sendApplicationPage(
@@ -20,6 +20,7 @@ export function sendApplicationPage(
     { href: `${base}/properties`, label: 'Properties', active: options.section === 'properties' },
     { href: `${base}/users`, label: 'Users and groups', active: options.section === 'users' },
     { href: `${base}/sso`, label: 'Single sign-on', active: options.section === 'sso' },
+    { href: `${base}/provisioning`, label: 'Provisioning', active: options.section === 'provisioning' },
     { href: `/portal/sign-ins?app=${app.id}`, label: 'Sign-in logs', active: options.section === 'sign-ins' },
   ];
   return sendPortalPage(request, reply, admin, {

@@ -41,6 +41,8 @@ export interface Application {
    * uploaded SP metadata (SAML Metadata §2.2.2).
    */
   logoutResponseUrl: string | null;
+  /** The binding of the Logout URL: HTTP-POST only when the SP's metadata offered nothing else. */
+  logoutBinding: 'redirect' | 'post';
   nameIdSource: string;
   nameIdFormat: string;
   claims: Claim[];
@@ -128,6 +130,7 @@ async function load(db: Db, row: Selectable<ApplicationsTable> | undefined): Pro
     relayState: row.relay_state,
     logoutUrl: row.logout_url,
     logoutResponseUrl: row.logout_response_url,
+    logoutBinding: row.logout_binding === 'post' ? 'post' : 'redirect',
     nameIdSource: row.name_id_source,
     nameIdFormat: row.name_id_format,
     claims: claims.map((c) => ({ id: c.id, name: c.name, namespace: c.namespace, source: c.source })),
@@ -254,6 +257,7 @@ export interface ApplicationColumns {
   relayState?: string | null;
   logoutUrl?: string | null;
   logoutResponseUrl?: string | null;
+  logoutBinding?: 'redirect' | 'post';
   nameIdSource?: string;
   nameIdFormat?: string;
   groupClaim?: GroupClaimMode;
@@ -285,6 +289,8 @@ export async function updateApplicationColumns(
       relay_state: change.relayState,
       logout_url: change.logoutUrl,
       logout_response_url: change.logoutResponseUrl,
+      logout_binding:
+        change.logoutBinding === undefined ? undefined : change.logoutBinding === 'post' ? 'post' : null,
       name_id_source: change.nameIdSource,
       name_id_format: change.nameIdFormat,
       group_claim: change.groupClaim,

@@ -80,7 +80,7 @@ ${replies.map(
 </tbody></table>${rowError('replyUrls')}</fieldset>
 ${field({ label: 'Sign on URL (Optional)', name: 'signOnUrl', value: values?.signOnUrl ?? app.signOnUrl ?? '', hint: `Where SP-initiated sign-in starts (My Apps and Test open it).${patterns ? ` Pattern: ${patterns.signOnUrl}` : ''}`, error: errors.signOnUrl })}
 ${field({ label: 'Relay State (Optional)', name: 'relayState', value: values?.relayState ?? app.relayState ?? '', hint: 'Sent with IdP-initiated responses: where the application goes after sign-in.', error: errors.relayState })}
-${field({ label: 'Logout Url (Optional)', name: 'logoutUrl', value: values?.logoutUrl ?? app.logoutUrl ?? '', hint: 'Where the LogoutResponse goes after single logout.', error: errors.logoutUrl })}`;
+${field({ label: 'Logout Url (Optional)', name: 'logoutUrl', value: values?.logoutUrl ?? app.logoutUrl ?? '', hint: 'Where single logout reaches the application: the Directory’s sign-out sends it a LogoutRequest, and its own LogoutRequest gets the LogoutResponse here.', error: errors.logoutUrl })}`;
 }
 
 /**

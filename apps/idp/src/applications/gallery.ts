@@ -16,6 +16,8 @@ export interface GalleryTemplate {
   /** Shown on the Basic SAML Configuration form as Entra shows the patterns. */
   patterns: { identifier: string; replyUrl: string; signOnUrl: string } | null;
   fields: readonly GalleryField[];
+  /** Automatic provisioning (SCIM): the Tenant URL's pattern shown on the Provisioning blade. */
+  provisioning?: { tenantUrlPattern: string };
   /** The Basic SAML Configuration filled in from the fields (already validated). */
   configure(
     values: Record<string, string>,
@@ -40,6 +42,11 @@ function sentryUrls(base: string, slug: string) {
   };
 }
 
+/** Sentry's SCIM base URL (Org Settings › Auth › Enable SCIM): the Tenant URL of its provisioning. */
+export function sentryScimUrl(base: string, slug: string): string {
+  return `${base}/api/0/organizations/${slug}/scim/v2/`;
+}
+
 /** The application gallery: what "New application" offers. */
 export const GALLERY: readonly GalleryTemplate[] = [
   {
@@ -48,6 +55,7 @@ export const GALLERY: readonly GalleryTemplate[] = [
     publisher: 'Functional Software, Inc.',
     description: SENTRY_DESCRIPTION,
     patterns: sentryUrls('https://sentry.io', '<ORGANIZATION_SLUG>'),
+    provisioning: { tenantUrlPattern: sentryScimUrl('https://sentry.io', '<ORGANIZATION_SLUG>') },
     fields: [SLUG_FIELD],
     configure: (values) => sentryUrls('https://sentry.io', values.organizationSlug!),
   },
@@ -57,6 +65,7 @@ export const GALLERY: readonly GalleryTemplate[] = [
     publisher: 'Functional Software, Inc.',
     description: `${SENTRY_DESCRIPTION} For a Sentry you run yourself (or Federa Workspace), at the address you enter.`,
     patterns: sentryUrls('https://<SENTRY_HOST>', '<ORGANIZATION_SLUG>'),
+    provisioning: { tenantUrlPattern: sentryScimUrl('https://<SENTRY_HOST>', '<ORGANIZATION_SLUG>') },
     fields: [
       {
         name: 'host',

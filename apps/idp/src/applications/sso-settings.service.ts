@@ -52,6 +52,8 @@ export async function updateBasicSaml(
         // A ResponseLocation from metadata belongs to the endpoint it came with, not to a URL typed
         // in its place.
         logoutResponseUrl: value.logoutUrl === app.logoutUrl ? undefined : null,
+        // A typed Logout URL takes HTTP-Redirect, as Entra's does.
+        logoutBinding: value.logoutUrl === app.logoutUrl ? undefined : 'redirect',
       },
       at,
     );
@@ -63,8 +65,8 @@ export async function updateBasicSaml(
 /**
  * "Upload metadata file": fills the Basic SAML Configuration from the SP's metadata (entityID →
  * Identifier, HTTP-POST AssertionConsumerServices → Reply URLs with their index and default,
- * HTTP-Redirect SingleLogoutService → Logout URL, and its ResponseLocation, if any, → where
- * LogoutResponses go) and records the SP's signing certificates, with which signed AuthnRequests are
+ * HTTP-Redirect SingleLogoutService → Logout URL, or the HTTP-POST one when it offers no other, and
+ * its ResponseLocation, if any, → where LogoutResponses go) and records the SP's signing certificates, with which signed AuthnRequests are
  * then verified. Throws FormErrors on `metadata`.
  */
 export async function applySpMetadata(
@@ -103,7 +105,9 @@ export async function applySpMetadata(
       );
       errors.throwIfAny();
     }
-    const slo = sp.singleLogoutServices.find((e) => e.binding === BINDING.redirect);
+    const slo =
+      sp.singleLogoutServices.find((e) => e.binding === BINDING.redirect) ??
+      sp.singleLogoutServices.find((e) => e.binding === BINDING.post);
     const input: BasicSamlInput = {
       identifiers: [{ identifier: entity.entityId, isDefault: true }],
       replyUrls: acs.map((e) => ({ url: e.location, index: e.index, isDefault: e.isDefault })),
@@ -133,7 +137,12 @@ export async function applySpMetadata(
     await updateApplicationColumns(
       db,
       app.id,
-      { logoutUrl: value.logoutUrl, logoutResponseUrl, spSigningCertificates },
+      {
+        logoutUrl: value.logoutUrl,
+        logoutResponseUrl,
+        logoutBinding: slo ? (slo.binding === BINDING.post ? 'post' : 'redirect') : undefined,
+        spSigningCertificates,
+      },
       at,
     );
     await auditApplication(db, actor, at, app, 'Upload service provider metadata', {
@@ -141,6 +150,7 @@ export async function applySpMetadata(
       replyUrls: value.replyUrls.map((r) => r.url),
       logoutUrl: value.logoutUrl,
       logoutResponseUrl,
+      ...(slo?.binding === BINDING.post ? { logoutBinding: 'HTTP-POST' } : {}),
       spSigningCertificates: sp.signingCertificates.map((c) => c.thumbprint),
     });
     return (await findApplication(db, tenantId, applicationId))!;

@@ -20,7 +20,9 @@ export type AuditCategory =
   | 'TenantManagement'
   | 'UserManagement'
   | 'GroupManagement'
-  | 'ApplicationManagement';
+  | 'ApplicationManagement'
+  /** Conditional Access policies and named locations (Entra's category for them). */
+  | 'Policy';
 
 export interface NewAuditEntry {
   tenantId: string | null;

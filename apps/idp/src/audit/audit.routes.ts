@@ -11,6 +11,7 @@ const CATEGORIES: ReadonlyArray<{ value: AuditCategory; label: string }> = [
   { value: 'UserManagement', label: 'User management' },
   { value: 'GroupManagement', label: 'Group management' },
   { value: 'ApplicationManagement', label: 'Application management' },
+  { value: 'Policy', label: 'Policy' },
 ];
 
 function describe(details: Record<string, unknown>): string {

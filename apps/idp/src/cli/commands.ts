@@ -4,6 +4,7 @@ import { parse } from './args.ts';
 import { ASSIGN_USAGE, assignCommand, assignmentsCommand, unassignCommand } from './assign.ts';
 import { CERTS_USAGE, certsCommand } from './certs.ts';
 import { ApiCallError, clientFromEnv, DEFAULT_URL, UsageError } from './client.ts';
+import { CA_USAGE, conditionalAccessCommand } from './conditional-access.ts';
 import { GROUPS_USAGE, groupsCommand } from './groups.ts';
 import { details, type Io, json } from './output.ts';
 import { SIGN_INS_USAGE, signInsCommand } from './sign-ins.ts';
@@ -18,6 +19,7 @@ token made in the portal under API tokens). Tables by default; --json prints the
   ${CERTS_USAGE}
   ${ASSIGN_USAGE}
   ${SIGN_INS_USAGE}
+  ${CA_USAGE}
 
 Exit status: 0 done; 1 the Directory refused (its message is printed) or cannot be reached; 2 wrong usage.`;
 
@@ -45,6 +47,8 @@ const COMMANDS: Record<string, (ctx: CommandContext, args: string[]) => Promise<
   assignments: assignmentsCommand,
   unassign: unassignCommand,
   'sign-ins': signInsCommand,
+  'conditional-access': conditionalAccessCommand,
+  ca: conditionalAccessCommand,
 };
 
 export function isApiCommand(command: string): boolean {

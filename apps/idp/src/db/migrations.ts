@@ -3,7 +3,13 @@ import type { Kysely, Migration } from 'kysely';
 import { apiTokensMigration } from '../api-tokens/api-tokens.migration.ts';
 import { logoutResponseUrlMigration } from '../applications/logout-response-url.migration.ts';
 import { sha1RequestsMigration } from '../applications/sha1-requests.migration.ts';
+import { conditionalAccessMigration } from '../conditional-access/conditional-access.migration.ts';
+import { keepSignedInMigration } from '../keep-signed-in/keep-signed-in.migration.ts';
+import { mfaMigration } from '../mfa/mfa.migration.ts';
+import { passkeysMigration } from '../mfa/passkeys/passkeys.migration.ts';
+import { provisioningMigration } from '../provisioning/provisioning.migration.ts';
 import { signInSamlIdsMigration } from '../sign-in-logs/saml-ids.migration.ts';
+import { singleLogoutMigration } from '../single-logout/logout-binding.migration.ts';
 import { deletedUsersMigration } from '../users/deleted-users.migration.ts';
 
 // Portable DDL only (text, integer; no DB-specific types or defaults), so SQLite and PostgreSQL match.
@@ -256,7 +262,8 @@ const initial: Migration = {
  * The tables whose rows the sign-in configuration cache keeps (`sso/sign-in-config.ts`): a tenant and
  * its domains, an application with its Identifiers, Reply URLs, claims, roles and signing certificates.
  * Users, groups, assignments and sessions are read afresh on every sign-in. A table added here needs
- * its triggers: add a migration calling `configChangesMigration(CONFIG_TABLES)` again (it is idempotent).
+ * its triggers: the migration that creates it calls `configChangesMigration([table])` (idempotent);
+ * migration 0004 keeps the list it ran with, since later tables do not exist yet when it runs.
  */
 export const CONFIG_TABLES = [
   'tenants',
@@ -267,7 +274,17 @@ export const CONFIG_TABLES = [
   'application_claims',
   'app_roles',
   'signing_certificates',
+  // Security defaults (migration 0009 adds its triggers)
+  'tenant_security_defaults',
+  // Conditional Access (migration 0010 adds their triggers)
+  'ca_named_locations',
+  'ca_policies',
+  // User settings: "Show keep user signed in" (migration 0014 adds its triggers)
+  'tenant_user_settings',
 ] as const;
+
+/** The tables migration 0004 put triggers on, as it ran. */
+const CONFIG_TABLES_0004 = CONFIG_TABLES.slice(0, CONFIG_TABLES.indexOf('signing_certificates') + 1);
 
 /** Every migration of the IdP's database, in order. */
 export const migrations: Record<string, Migration> = {
@@ -275,9 +292,15 @@ export const migrations: Record<string, Migration> = {
   '0001-directory': initial,
   '0002-api-tokens': apiTokensMigration,
   '0003-rate-limits': rateLimitsMigration,
-  '0004-config-changes': configChangesMigration(CONFIG_TABLES),
+  '0004-config-changes': configChangesMigration(CONFIG_TABLES_0004),
   '0005-sha1-requests': sha1RequestsMigration,
   '0006-logout-response-url': logoutResponseUrlMigration,
   '0007-deleted-users': deletedUsersMigration,
   '0008-sign-in-saml-ids': signInSamlIdsMigration,
+  '0009-mfa': mfaMigration,
+  '0010-conditional-access': conditionalAccessMigration,
+  '0011-single-logout': singleLogoutMigration,
+  '0012-provisioning': provisioningMigration,
+  '0013-passkeys': passkeysMigration,
+  '0014-keep-signed-in': keepSignedInMigration,
 };

@@ -69,6 +69,8 @@ export interface ApplicationsTable {
   logout_url: string | null;
   /** The SLO endpoint's ResponseLocation from SP metadata, when it has one (migration 0006). */
   logout_response_url: string | null;
+  /** `post` when the Logout URL takes HTTP-POST only; null: HTTP-Redirect (migration 0011). */
+  logout_binding: string | null;
   name_id_source: string;
   name_id_format: string;
   group_claim: string;
@@ -184,6 +186,14 @@ export interface SignInLogsTable {
   authn_request_id: string | null;
   response_id: string | null;
   assertion_id: string | null;
+  /** Graph's signIn.authenticationRequirement: singleFactorAuthentication or multiFactorAuthentication (migration 0009-mfa). */
+  authentication_requirement: string | null;
+  /** JSON array of Graph's authenticationDetail: each factor, when, and whether it succeeded (migration 0009-mfa). */
+  authentication_details: string | null;
+  /** Graph's signIn.conditionalAccessStatus: success, failure or notApplied (migration 0010). */
+  conditional_access_status: string | null;
+  /** JSON: what each Conditional Access policy decided, the named locations matched (migration 0010). */
+  conditional_access: string | null;
 }
 
 export interface ApiTokensTable {
@@ -200,6 +210,158 @@ export interface ApiTokensTable {
   revoked_at: string | null;
 }
 
+/** A named location (Graph: ipNamedLocation); `ip_ranges` is a JSON array of CIDR strings. */
+export interface CaNamedLocationsTable {
+  id: string;
+  tenant_id: string;
+  display_name: string;
+  is_trusted: number;
+  ip_ranges: string;
+  created_at: string;
+  modified_at: string | null;
+}
+
+/** A Conditional Access policy; `policy` is its conditions, grant and session controls as Graph's JSON. */
+export interface CaPoliciesTable {
+  id: string;
+  tenant_id: string;
+  display_name: string;
+  state: string;
+  policy: string;
+  created_at: string;
+  modified_at: string | null;
+}
+
+/** A user's authentication method (migration 0009-mfa); `secret_sealed` is the TOTP key sealed under IDP_SECRET_KEY. */
+export interface AuthenticationMethodsTable {
+  id: string;
+  user_id: string;
+  /** `totp` (authenticator app). */
+  kind: string;
+  display_name: string;
+  secret_sealed: string | null;
+  created_at: string;
+  last_used_at: string | null;
+}
+
+/**
+ * A passkey's WebAuthn credential (migration 0013-passkeys), beside its `authentication_methods` row
+ * (kind `passkey`, same id): the public key, never a secret.
+ */
+export interface PasskeyCredentialsTable {
+  method_id: string;
+  user_id: string;
+  /** base64url credential id, unique. */
+  credential_id: string;
+  /** base64url COSE public key. */
+  public_key: string;
+  /** The signature counter last seen (0 for authenticators that keep none). */
+  counter: number;
+  /** JSON array of transports (`internal`, `usb`, `hybrid`, …). */
+  transports: string;
+  aaguid: string;
+  /** WebAuthn's BE (backup eligible) and BS (backed up) flags, 0 or 1. */
+  backup_eligible: number;
+  backed_up: number;
+}
+
+/** A user's MFA state (migration 0009-mfa): per-user MFA, the last TOTP time-step accepted. */
+export interface UserMfaTable {
+  user_id: string;
+  /** `disabled`, `enabled` or `enforced` (Entra's legacy per-user MFA). */
+  per_user_state: string;
+  totp_last_step: number | null;
+  /** When a sign-in first asked this user to register (security defaults' 14 days run from it). */
+  registration_prompted_at: string | null;
+  updated_at: string;
+}
+
+/** A tenant's security defaults (migration 0009-mfa); no row = off. */
+/** A tenant's user settings (migration 0014-keep-signed-in): Entra's "Show keep user signed in". */
+export interface TenantUserSettingsTable {
+  tenant_id: string;
+  show_keep_signed_in: number;
+  updated_at: string;
+}
+
+export interface TenantSecurityDefaultsTable {
+  tenant_id: string;
+  enabled: number;
+  updated_at: string;
+}
+
+/** An enterprise application's automatic provisioning (migration 0012-provisioning); `secret_sealed` under IDP_SECRET_KEY. */
+export interface ProvisioningConfigsTable {
+  application_id: string;
+  tenant_id: string;
+  /** `manual` or `automatic`. */
+  mode: string;
+  tenant_url: string | null;
+  secret_sealed: string | null;
+  /** `assigned` (sync only assigned users and groups) or `all`. */
+  scope: string;
+  provision_groups: number;
+  /** `on` or `off`. */
+  status: string;
+  /** JSON array of attribute mappings (provisioning/mappings.ts). */
+  user_mappings: string;
+  notify_on_failure: number;
+  initial_done: number;
+  /** The newest directory change (audit time) the last cycle started after. */
+  changes_seen_at: string | null;
+  next_run_at: string | null;
+  last_cycle_at: string | null;
+  /** JSON: the last cycle's counts. */
+  last_cycle_summary: string | null;
+  consecutive_failures: number;
+  quarantined_at: string | null;
+  quarantine_reason: string | null;
+  quarantine_notified: number;
+  updated_at: string;
+}
+
+/** Who runs an application's provisioning cycle now (one instance at a time), until when. */
+export interface ProvisioningLeasesTable {
+  application_id: string;
+  holder: string;
+  expires_at: string;
+}
+
+/** What was synced of one user or group to the target: its id there, the values sent, their hash. */
+export interface ProvisioningObjectsTable {
+  application_id: string;
+  /** `user` or `group`. */
+  object_type: string;
+  source_id: string;
+  target_id: string;
+  /** `active`, `disabled`. */
+  state: string;
+  /** JSON of the attribute values (or member target ids) last synced. */
+  synced: string;
+  hash: string;
+  updated_at: string;
+}
+
+/** One provisioning action (Entra's provisioning logs). */
+export interface ProvisioningLogsTable {
+  id: string;
+  application_id: string;
+  tenant_id: string;
+  cycle_id: string;
+  object_type: string;
+  source_id: string;
+  source_name: string;
+  /** create, update, disable, delete, skip, other. */
+  action: string;
+  /** success, failure, skipped. */
+  status: string;
+  target_id: string | null;
+  /** JSON object: attribute path → value sent. */
+  changed: string;
+  error: string | null;
+  created_at: string;
+}
+
 export interface InstallStateTable {
   key: string;
   value: string;
@@ -209,6 +371,7 @@ export interface InstallStateTable {
 export interface IdpDatabase {
   tenants: TenantsTable;
   tenant_domains: TenantDomainsTable;
+  tenant_user_settings: TenantUserSettingsTable;
   users: UsersTable;
   groups: GroupsTable;
   group_members: GroupMembersTable;
@@ -223,6 +386,16 @@ export interface IdpDatabase {
   sign_in_logs: SignInLogsTable;
   install_state: InstallStateTable;
   api_tokens: ApiTokensTable;
+  authentication_methods: AuthenticationMethodsTable;
+  user_mfa: UserMfaTable;
+  tenant_security_defaults: TenantSecurityDefaultsTable;
+  ca_named_locations: CaNamedLocationsTable;
+  ca_policies: CaPoliciesTable;
+  provisioning_configs: ProvisioningConfigsTable;
+  provisioning_leases: ProvisioningLeasesTable;
+  provisioning_objects: ProvisioningObjectsTable;
+  provisioning_logs: ProvisioningLogsTable;
+  passkey_credentials: PasskeyCredentialsTable;
 }
 
 export type Db = Kysely<IdpDatabase>;

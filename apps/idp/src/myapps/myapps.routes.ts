@@ -40,7 +40,8 @@ ${
           html`<div role="listitem"><a class="tile" href="${addresses.userAccessUrl(a.appId)}">${appLogo(a)}<strong>${a.displayName}</strong></a></div>`,
       )}</div>`
 }`
-  }`;
+  }
+<p><a href="/myapps/security-info">Security info</a>: the ways you prove who you are when you sign in.</p>`;
   return sendPage(reply, {
     title: 'My Apps',
     body,

@@ -65,6 +65,7 @@ export type NavKey =
   | 'groups'
   | 'applications'
   | 'sign-ins'
+  | 'conditional-access'
   | 'audit'
   | 'api-tokens';
 
@@ -74,6 +75,7 @@ const NAV: ReadonlyArray<{ key: NavKey; href: string; label: string }> = [
   { key: 'users', href: '/portal/users', label: 'Users' },
   { key: 'groups', href: '/portal/groups', label: 'Groups' },
   { key: 'applications', href: '/portal/applications', label: 'Enterprise applications' },
+  { key: 'conditional-access', href: '/portal/conditional-access', label: 'Conditional Access' },
   { key: 'sign-ins', href: '/portal/sign-ins', label: 'Sign-in logs' },
   { key: 'audit', href: '/portal/audit', label: 'Audit logs' },
   { key: 'api-tokens', href: '/portal/api-tokens', label: 'API tokens' },

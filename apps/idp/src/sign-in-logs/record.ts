@@ -1,5 +1,7 @@
 import type { FastifyRequest } from 'fastify';
+import { conditionalAccessOf } from '../conditional-access/sign-in-log.ts';
 import type { Deps } from '../context.ts';
+import type { SignInAuthentication } from '../mfa/authentication-details.ts';
 import {
   insertSignInLog,
   type NewSignInLogEntry,
@@ -23,6 +25,8 @@ export interface SignInAttempt {
   correlationId: string;
   /** The SAML ids of the attempt, when it is a SAML one (what the SP's attempt log shows too). */
   saml?: Partial<SamlIds>;
+  /** The factors of the attempt (Graph's authenticationDetails and authenticationRequirement). */
+  authentication?: SignInAuthentication;
 }
 
 /** Writes one sign-in log row for this HTTP request (IP, user agent, request id) and counts it. */
@@ -52,6 +56,9 @@ export async function recordSignIn(
       responseId: attempt.saml?.responseId ?? NO_SAML_IDS.responseId,
       assertionId: attempt.saml?.assertionId ?? NO_SAML_IDS.assertionId,
     },
+    authentication: attempt.authentication ?? null,
+    // Conditional Access evaluated in this request (conditional-access/sign-in.ts), if it was.
+    conditionalAccess: conditionalAccessOf(request),
   };
   await insertSignInLog(deps.db, entry);
   const metrics = (request.server as { metrics?: { signIns: { inc(labels: Record<string, string>): void } } })

@@ -1,5 +1,7 @@
 import type { Selectable } from 'kysely';
+import type { SignInConditionalAccess } from '../conditional-access/sign-in-log.ts';
 import type { Db, SignInLogsTable } from '../db/schema.ts';
+import type { SignInAuthentication } from '../mfa/authentication-details.ts';
 
 export type SignInResult = 'success' | 'failure' | 'interrupted';
 
@@ -24,6 +26,10 @@ export interface SignInLogEntry {
   createdAt: string;
   /** The SAML ids (null where there is none: no AuthnRequest when IdP-initiated, no Assertion when refused). */
   saml: SamlIds;
+  /** The factors of the attempt (migration 0009-mfa); null for a row written before, or with none checked. */
+  authentication: SignInAuthentication | null;
+  /** What Conditional Access decided (migration 0010); null for a row it did not evaluate. */
+  conditionalAccess: SignInConditionalAccess | null;
 }
 
 /** What the SP's log shows too: the way to follow one attempt across the two services. */
@@ -36,7 +42,14 @@ export interface SamlIds {
 export const NO_SAML_IDS: SamlIds = { authnRequestId: null, responseId: null, assertionId: null };
 
 /** A row to write; no `saml` ids for an attempt outside SAML. */
-export type NewSignInLogEntry = Omit<SignInLogEntry, 'id' | 'saml'> & { saml?: SamlIds };
+export type NewSignInLogEntry = Omit<
+  SignInLogEntry,
+  'id' | 'saml' | 'authentication' | 'conditionalAccess'
+> & {
+  saml?: SamlIds;
+  authentication?: SignInAuthentication | null;
+  conditionalAccess?: SignInConditionalAccess | null;
+};
 
 export async function insertSignInLog(db: Db, entry: NewSignInLogEntry): Promise<string> {
   const id = crypto.randomUUID();
@@ -63,6 +76,10 @@ export async function insertSignInLog(db: Db, entry: NewSignInLogEntry): Promise
       authn_request_id: entry.saml?.authnRequestId?.slice(0, 256) ?? null,
       response_id: entry.saml?.responseId ?? null,
       assertion_id: entry.saml?.assertionId ?? null,
+      authentication_requirement: entry.authentication?.requirement ?? null,
+      authentication_details: entry.authentication ? JSON.stringify(entry.authentication.details) : null,
+      conditional_access_status: entry.conditionalAccess?.status ?? 'notApplied',
+      conditional_access: entry.conditionalAccess ? JSON.stringify(entry.conditionalAccess) : null,
     })
     .execute();
   return id;
@@ -92,6 +109,17 @@ export async function listSignInLogs(
   return rows.map(toSignInLogEntry);
 }
 
+/** One attempt of the tenant (the portal's sign-in detail). */
+export async function findSignInLog(db: Db, tenantId: string, id: string): Promise<SignInLogEntry | null> {
+  const row = await db
+    .selectFrom('sign_in_logs')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row ? toSignInLogEntry(row) : null;
+}
+
 /** A sign_in_logs row as the domain object (snake_case stays here). */
 export function toSignInLogEntry(row: Selectable<SignInLogsTable>): SignInLogEntry {
   return {
@@ -116,5 +144,15 @@ export function toSignInLogEntry(row: Selectable<SignInLogsTable>): SignInLogEnt
       responseId: row.response_id,
       assertionId: row.assertion_id,
     },
+    authentication:
+      row.authentication_requirement && row.authentication_details
+        ? {
+            requirement: row.authentication_requirement as SignInAuthentication['requirement'],
+            details: JSON.parse(row.authentication_details) as SignInAuthentication['details'],
+          }
+        : null,
+    conditionalAccess: row.conditional_access
+      ? (JSON.parse(row.conditional_access) as SignInConditionalAccess)
+      : null,
   };
 }

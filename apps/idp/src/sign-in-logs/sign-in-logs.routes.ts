@@ -12,6 +12,13 @@ const RESULTS: ReadonlyArray<{ value: SignInResult; label: string }> = [
   { value: 'interrupted', label: 'Interrupted' },
 ];
 
+/** Graph's conditionalAccessStatus as Entra's sign-in log column shows it. */
+const CA_STATUS: Record<string, string> = {
+  success: 'Success',
+  failure: 'Failure',
+  notApplied: 'Not Applied',
+};
+
 /**
  * The attempt's SAML ids, which the SP's log shows too (Federa Workspace: Settings › Auth › SSO
  * sign-in attempts): how an admin follows one attempt across the two services.
@@ -52,6 +59,7 @@ ${card(
       'User',
       'Application',
       'Status',
+      'Conditional Access',
       'Error code',
       'Failure reason',
       'Correlation ID',
@@ -61,10 +69,11 @@ ${card(
       'Client',
     ],
     entries.map((e) => [
-      formatTime(e.createdAt),
+      html`<a href="/portal/sign-ins/${e.id}">${formatTime(e.createdAt)}</a>`,
       e.userPrincipalName ?? '',
       html`${e.appDisplayName ?? ''}${e.appIdentifier ? html`<br><code>${e.appIdentifier}</code>` : null}`,
       html`<span class="badge ${e.result === 'success' ? 'ok' : 'bad'}">${RESULTS.find((r) => r.value === e.result)?.label ?? e.result}</span>`,
+      CA_STATUS[e.conditionalAccess?.status ?? 'notApplied'] ?? '',
       e.errorCode ?? '',
       html`${e.failureReason ?? ''}${e.checkName && e.result !== 'success' ? html`<br><span class="hint">check: ${e.checkName}</span>` : null}`,
       html`<code>${e.correlationId}</code>`,

@@ -30,6 +30,7 @@ export async function checkPassword(
   tenant: Tenant | null,
   userName: string,
   password: string,
+  options: { clearFailures?: boolean } = {},
 ): Promise<PasswordCheck> {
   const now = deps.clock.now();
   const user = await findUserByUpn(deps.db, userName);
@@ -55,27 +56,12 @@ export async function checkPassword(
   const hash = await passwordHashOf(deps.db, user.id);
   const valid = hash !== null && (await verifyPassword(hash, password));
   if (!valid) {
-    const failed = user.failedSignIns + 1;
-    if (failed >= LOCKOUT_THRESHOLD) {
-      const seconds = Math.min(LOCKOUT_SECONDS * 2 ** user.lockouts, MAX_LOCKOUT_SECONDS);
-      await setLockoutState(deps.db, user.id, {
-        // One more failure after the lockout ends locks again, for longer (Entra's behaviour).
-        failedSignIns: LOCKOUT_THRESHOLD - 1,
-        lockouts: user.lockouts + 1,
-        lockedUntil: new Date(now.getTime() + seconds * 1000).toISOString(),
-      });
-    } else {
-      await setLockoutState(deps.db, user.id, {
-        failedSignIns: failed,
-        lockouts: user.lockouts,
-        lockedUntil: user.lockedUntil,
-      });
-    }
+    await countFailedSignIn(deps, user);
     return { ok: false, code: 'AADSTS50126', user, reason: 'Invalid username or password.' };
   }
-  if (user.failedSignIns !== 0 || user.lockouts !== 0 || user.lockedUntil !== null) {
-    await setLockoutState(deps.db, user.id, { failedSignIns: 0, lockouts: 0, lockedUntil: null });
-  }
+  // With a second factor to come, the count is cleared only once it is done (signin/mfa-step.ts):
+  // else a wrong code, then the right password, then another wrong code… would never lock.
+  if (options.clearFailures !== false) await clearFailedSignIns(deps, user);
   if (!user.accountEnabled) {
     return {
       ok: false,
@@ -85,4 +71,40 @@ export async function checkPassword(
     };
   }
   return { ok: true, user };
+}
+
+/**
+ * One failed sign-in (a wrong password, or a wrong verification code at the MFA step): the 10th in a
+ * row locks the account (Smart Lockout).
+ */
+export async function countFailedSignIn(deps: Pick<Deps, 'db' | 'clock'>, user: User): Promise<void> {
+  const now = deps.clock.now();
+  const failed = user.failedSignIns + 1;
+  if (failed >= LOCKOUT_THRESHOLD) {
+    const seconds = Math.min(LOCKOUT_SECONDS * 2 ** user.lockouts, MAX_LOCKOUT_SECONDS);
+    await setLockoutState(deps.db, user.id, {
+      // One more failure after the lockout ends locks again, for longer (Entra's behaviour).
+      failedSignIns: LOCKOUT_THRESHOLD - 1,
+      lockouts: user.lockouts + 1,
+      lockedUntil: new Date(now.getTime() + seconds * 1000).toISOString(),
+    });
+  } else {
+    await setLockoutState(deps.db, user.id, {
+      failedSignIns: failed,
+      lockouts: user.lockouts,
+      lockedUntil: user.lockedUntil,
+    });
+  }
+}
+
+/** A whole sign-in succeeded: the failure count starts again. */
+export async function clearFailedSignIns(deps: Pick<Deps, 'db'>, user: User): Promise<void> {
+  if (user.failedSignIns !== 0 || user.lockouts !== 0 || user.lockedUntil !== null) {
+    await setLockoutState(deps.db, user.id, { failedSignIns: 0, lockouts: 0, lockedUntil: null });
+  }
+}
+
+/** Whether Smart Lockout holds the account now. */
+export function lockedNow(user: User, now: Date): boolean {
+  return user.lockedUntil !== null && user.lockedUntil > now.toISOString();
 }

@@ -1,6 +1,7 @@
 import { getSession } from '@federa/kit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../context.ts';
+import { beginKeepSignedIn } from '../keep-signed-in/keep-signed-in.ts';
 import { findUser, type User } from '../users/users.repository.ts';
 import { closePortal, openPortal } from './portal-cookie.ts';
 
@@ -12,6 +13,20 @@ export interface SessionAuth {
   authnInstant: string;
   /** One SessionIndex per IdP session, sent in every AuthnStatement. */
   sessionIndex: string;
+  /** The factors proved in this session, in order: the password, then any second factor (0009-mfa). */
+  methods?: AuthMethodUse[];
+  /** When a second factor was last proved in this session; absent or null: the password only. */
+  mfaAt?: string | null;
+  /** The user chose "Skip for now" at security defaults' registration, within the 14 days allowed. */
+  registrationSkipped?: boolean;
+}
+
+/** One factor proved: which, and when. */
+export interface AuthMethodUse {
+  method: 'password' | 'totp' | 'passkey';
+  at: string;
+  /** A passkey that cannot leave its authenticator (not backup eligible): the sign-in log says so. */
+  deviceBound?: boolean;
 }
 
 /**
@@ -33,6 +48,8 @@ export interface PendingFlow {
   requestedNameIdFormat: string | null;
   authnContextClassRef: string;
   forceAuthn: boolean;
+  /** IsPassive: no page may be shown, so a second factor still to do answers NoPassive (0009-mfa). */
+  isPassive?: boolean;
   correlationId: string;
   createdAt: string;
 }
@@ -69,6 +86,13 @@ export async function startSession(
   reply: FastifyReply,
   user: User,
   at: Date,
+  /** After a second factor (signin/mfa-step.ts): the factors proved, and the session continued, if any. */
+  mfa?: {
+    methods: AuthMethodUse[];
+    mfaAt: string | null;
+    sessionIndex?: string;
+    registrationSkipped?: boolean;
+  },
 ): Promise<SessionAuth> {
   const session = await getSession(request);
   session.regenerate();
@@ -76,9 +100,14 @@ export async function startSession(
     userId: user.id,
     tenantId: user.tenantId,
     authnInstant: at.toISOString(),
-    sessionIndex: `_${crypto.randomUUID()}`,
+    sessionIndex: mfa?.sessionIndex ?? `_${crypto.randomUUID()}`,
+    methods: mfa?.methods ?? [{ method: 'password', at: at.toISOString() }],
+    mfaAt: mfa?.mfaAt ?? null,
+    ...(mfa?.registrationSkipped ? { registrationSkipped: true } : {}),
   };
   session.set(AUTH, auth);
+  // "Stay signed in?" (keep-signed-in/): a browser-session cookie until the user or a policy says otherwise.
+  beginKeepSignedIn(session, user.id, mfa?.sessionIndex !== undefined);
   await openPortal(request, reply);
   return auth;
 }

@@ -3,16 +3,21 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDeps, Deps } from '../context.ts';
 import { formOf, queryOf, safeReturnPath } from '../http/forms.ts';
 import { sendPlainPage } from '../http/pages.ts';
+import { continueToDirectory } from '../keep-signed-in/keep-signed-in.ts';
+import { authenticationOf } from '../mfa/authentication-details.ts';
+import { mfaRequirement } from '../mfa/requirement.ts';
 import { recordSignIn } from '../sign-in-logs/record.ts';
+import { beginSignOut } from '../single-logout/begin.ts';
 import { completeFlow, handleSsoFailure } from '../sso/complete.ts';
 import { tenantNotFound } from '../sso/endpoint.ts';
 import { sendSsoErrorPage } from '../sso/error-page.ts';
 import { signInApplication, signInTenant } from '../sso/sign-in-config.ts';
 import { SsoError } from '../sso/sso-error.ts';
 import type { Tenant } from '../tenants/tenants.repository.ts';
-import { checkPassword } from './password-check.ts';
+import { startMfaStep } from './mfa-pending.ts';
+import { checkPassword, clearFailedSignIns } from './password-check.ts';
 import { isPortalPath, openPortal, ownTopLevelNavigation, portalOpen } from './portal-cookie.ts';
-import { currentUser, endSession, findFlow, type PendingFlow, startSession } from './session-auth.ts';
+import { currentUser, findFlow, type PendingFlow, startSession } from './session-auth.ts';
 import { loginForm } from './signin.pages.ts';
 
 /** `common` signs in a user of any tenant (My Apps, the portal); otherwise a tenant GUID or domain. */
@@ -112,7 +117,7 @@ export async function loginSubmit(
   const correlationId = flow?.correlationId ?? request.id;
   const portalApp = returnTo.startsWith('/portal') ? 'Federa Directory portal' : 'My Apps';
 
-  const result = await checkPassword(deps, scope, userName, form.password ?? '');
+  const result = await checkPassword(deps, scope, userName, form.password ?? '', { clearFailures: false });
   if (!result.ok) {
     await recordSignIn(deps, request, {
       tenantId: result.user?.tenantId ?? scope?.id ?? null,
@@ -167,6 +172,18 @@ export async function loginSubmit(
     );
   }
 
+  if (!flow || flow.tenantId === result.user.tenantId) {
+    // The second factor, when this sign-in needs one (mfa/requirement.ts): no session until it is done.
+    const requirement = await mfaRequirement(deps, { user: result.user, application: app, request });
+    if (requirement.required) {
+      return startMfaStep(deps, request, reply, result.user, requirement, {
+        flow: flow?.key ?? null,
+        returnTo: flow ? null : returnTo,
+        continues: null,
+      });
+    }
+  }
+  await clearFailedSignIns(deps, result.user);
   const auth = await startSession(request, reply, result.user, deps.clock.now());
   if (flow) {
     if (flow.tenantId !== result.user.tenantId) {
@@ -197,18 +214,18 @@ export async function loginSubmit(
     result: 'success',
     checkName: 'password',
     correlationId,
+    authentication: authenticationOf(auth.methods ?? [], null),
   });
-  return reply.redirect(returnTo, 303);
+  return continueToDirectory(deps, request, reply, { user: result.user, auth }, returnTo);
 }
 
-/** POST `/signout`: ends the SSO session. */
+/** POST `/signout`: ends the SSO session, with single logout of its applications (single-logout/). */
 export async function signOut(
-  _deps: Deps,
+  deps: AppDeps,
   request: FastifyRequest,
   reply: FastifyReply,
 ): Promise<FastifyReply> {
-  await endSession(request, reply);
-  return reply.redirect('/signed-out', 303);
+  return beginSignOut(deps, request, reply, null);
 }
 
 export async function signedOutPage(

@@ -22,7 +22,11 @@ export type AadstsCode =
   | 'AADSTS50126' // wrong password
   | 'AADSTS50034' // no such user in the directory
   | 'AADSTS50107' // the NameID source attribute of the user is empty (Federa's choice of code)
-  | 'AADSTS90015'; // the tenant in the URL does not exist
+  | 'AADSTS90015' // the tenant in the URL does not exist
+  | 'AADSTS53003' // blocked by Conditional Access
+  | 'AADSTS50076' // Conditional Access requires MFA the sign-in did not do
+  | 'AADSTS50074' // MFA required and not passed (failed or cancelled)
+  | 'AADSTS500121'; // wrong verification code at the MFA step
 
 export const AADSTS_SUMMARY: Record<AadstsCode, string> = {
   AADSTS750054:
@@ -50,4 +54,10 @@ export const AADSTS_SUMMARY: Record<AadstsCode, string> = {
   AADSTS50034: 'The user account does not exist in the directory.',
   AADSTS50107: 'The value for the Name ID of the user is empty.',
   AADSTS90015: 'The tenant was not found.',
+  AADSTS53003:
+    'Access has been blocked by Conditional Access policies. The access policy does not allow token issuance.',
+  AADSTS50076:
+    'Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication to access the application.',
+  AADSTS50074: 'Strong authentication is required and the user did not pass the MFA challenge.',
+  AADSTS500121: 'Authentication failed during strong authentication request.',
 };

@@ -28,6 +28,8 @@ export interface ClaimsInput {
   groups: ReadonlyArray<{ id: string; displayName: string; assignedToApplication: boolean }>;
   /** The user's roles in the application. */
   roles: readonly AppRole[];
+  /** authnmethodsreferences: the password, and multipleauthn after MFA (mfa/authentication-details.ts). */
+  authnMethods?: readonly string[];
 }
 
 /**
@@ -51,7 +53,10 @@ export function buildClaims(input: ClaimsInput): Array<{ name: string; values: s
     });
   }
   claims.push({ name: `${ENTRA}/identityprovider`, values: [input.issuer] });
-  claims.push({ name: 'http://schemas.microsoft.com/claims/authnmethodsreferences', values: [PASSWORD_AMR] });
+  claims.push({
+    name: 'http://schemas.microsoft.com/claims/authnmethodsreferences',
+    values: input.authnMethods ? [...input.authnMethods] : [PASSWORD_AMR],
+  });
   for (const claim of app.claims) {
     const value = readAttribute(user, claim.source);
     claims.push({ name: claimUri(claim), values: value === null ? [] : [value] });

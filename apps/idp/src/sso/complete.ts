@@ -1,12 +1,22 @@
 import { AppError } from '@federa/kit';
-import { AUTHN_CONTEXT, buildStatusResponse, issueResponse } from '@federa/saml';
+import { AUTHN_CONTEXT, buildStatusResponse, issueResponse, STATUS } from '@federa/saml';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Application } from '../applications/applications.repository.ts';
 import { defaultReplyUrl } from '../applications/basic-saml.ts';
 import { accessOf } from '../assignments/assignments.repository.ts';
+import {
+  askToSignInAgain,
+  enforceConditionalAccess,
+  requireGrantsDone,
+} from '../conditional-access/sign-in.ts';
 import type { AppDeps, Deps } from '../context.ts';
+import { keepSignedInStep } from '../keep-signed-in/keep-signed-in.ts';
+import { amrValues, authenticationOf } from '../mfa/authentication-details.ts';
 import { recordSignIn } from '../sign-in-logs/record.ts';
-import { dropFlow, type PendingFlow, type SessionAuth } from '../signin/session-auth.ts';
+import { unmetMfa } from '../signin/mfa-gate.ts';
+import { startMfaStep } from '../signin/mfa-pending.ts';
+import { dropFlow, type PendingFlow, type SessionAuth, saveFlow } from '../signin/session-auth.ts';
+import { recordParticipant } from '../single-logout/participants.ts';
 import type { Tenant } from '../tenants/tenants.repository.ts';
 import type { User } from '../users/users.repository.ts';
 import { COMPLETION_CHECKS } from './checks/index.ts';
@@ -185,6 +195,49 @@ export async function completeFlow(
       nameIdFormat,
     };
     for (const check of COMPLETION_CHECKS) await check.run(ctx);
+    // Conditional Access, in Entra's order: a Block ends it (AADSTS53003); a sign-in frequency that
+    // has passed asks for the password again; then the MFA step below prompts for the grants; the
+    // outcome goes to this attempt's sign-in log row.
+    const ca = await enforceConditionalAccess(deps, request, {
+      tenantId: tenant.id,
+      appId: app.appId,
+      appName: app.displayName,
+      auth: signedIn.auth,
+      userId: signedIn.user.id,
+    });
+    if (ca.reauthenticate) return await askToSignInAgain(request, reply, flow);
+    // MFA (signin/mfa-gate.ts): a session that has not done the second factor this sign-in needs is
+    // taken to it; the flow waits and is finished once it is done.
+    const mfa = await unmetMfa(deps, request, signedIn, app);
+    if (mfa && flow.isPassive) {
+      throw new SsoStatusRefusal({
+        code: 'AADSTS50076',
+        check: 'mfa',
+        status: {
+          code: STATUS.responder,
+          subCode: STATUS.noPassive,
+          message: 'A silent sign-in request was sent but the user must do multifactor authentication.',
+        },
+      });
+    }
+    if (mfa) {
+      await saveFlow(request, flow);
+      return await startMfaStep(deps, request, reply, signedIn.user, mfa, {
+        flow: flow.key,
+        returnTo: null,
+        continues: signedIn.auth,
+      });
+    }
+    // No response without the grants Conditional Access asks for (AADSTS50076).
+    requireGrantsDone(ca.outcome, app.displayName);
+    // "Stay signed in?" after an interactive sign-in, or the persistent browser session control.
+    const kmsi = await keepSignedInStep(deps, request, reply, {
+      user: signedIn.user,
+      persistentBrowser: ca.outcome.persistentBrowser,
+      flow,
+      returnTo: null,
+    });
+    if (kmsi) return kmsi;
 
     const credential = app.credential;
     if (!credential) {
@@ -202,13 +255,15 @@ export async function completeFlow(
       issuer,
       groups: access.groups,
       roles: app.appRoles.filter((r) => access.roleIds.includes(r.id)),
+      authnMethods: amrValues(signedIn.auth),
     });
+    const nameIdValue = nameIdValueFor(app, signedIn.user, nameIdFormat, deps.random);
     const issued = await issueResponse({
       issuer,
       destination: flow.acsUrl,
       audience: flow.audience,
       inResponseTo: flow.requestId,
-      nameId: { value: nameIdValueFor(app, signedIn.user, nameIdFormat, deps.random), format: nameIdFormat },
+      nameId: { value: nameIdValue, format: nameIdFormat },
       attributes,
       authnInstant: new Date(signedIn.auth.authnInstant),
       authnContextClassRef: flow.authnContextClassRef || AUTHN_CONTEXT.password,
@@ -228,6 +283,10 @@ export async function completeFlow(
       result: 'success',
       checkName: 'issue',
       correlationId: flow.correlationId,
+      authentication: authenticationOf(
+        signedIn.auth.methods ?? [{ method: 'password', at: signedIn.auth.authnInstant }],
+        flow.createdAt,
+      ),
       saml: {
         authnRequestId: flow.requestId,
         responseId: issued.responseId,
@@ -238,6 +297,18 @@ export async function completeFlow(
       { responseId: issued.responseId, assertionId: issued.assertionId, app: app.id },
       'response issued',
     );
+    // The session remembers the application, to send it a LogoutRequest at sign-out (single-logout/).
+    await recordParticipant(request, {
+      tenantId: tenant.id,
+      applicationId: app.id,
+      audience: flow.audience,
+      nameId: nameIdValue,
+      nameIdFormat,
+      // issueResponse's AuthnStatement carries the assertion ID as SessionIndex, as Entra's does.
+      sessionIndex: issued.assertionId,
+      ssoSession: signedIn.auth.sessionIndex,
+      at: deps.clock.now().toISOString(),
+    });
     return sendSamlPost(reply, {
       action: flow.acsUrl,
       parameter: 'SAMLResponse',

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../context.ts';
 import { currentUser, type PendingFlow, saveFlow } from '../signin/session-auth.ts';
+import { handleLogoutResponse } from '../single-logout/response.ts';
 import { AUTHN_REQUEST_CHECKS, MESSAGE_CHECKS } from './checks/index.ts';
 import { completeFlow, failureContextOf, handleSsoFailure } from './complete.ts';
 import { runChecks, type SsoContext } from './context.ts';
@@ -65,6 +66,8 @@ export async function samlEndpoint(
   try {
     await runChecks(ctx, MESSAGE_CHECKS);
     if (ctx.message?.kind === 'LogoutRequest') return await handleLogoutRequest(ctx, reply);
+    // An application's answer to the LogoutRequest of a sign-out in progress (single-logout/).
+    if (ctx.message?.kind === 'LogoutResponse') return await handleLogoutResponse(ctx, reply);
     if (ctx.message?.kind !== 'AuthnRequest') {
       throw new SsoError({
         code: 'AADSTS75005',
@@ -89,6 +92,7 @@ export async function samlEndpoint(
     requestedNameIdFormat: ctx.requestedNameIdFormat,
     authnContextClassRef: ctx.authnContextClassRef!,
     forceAuthn: ctx.authnRequest!.forceAuthn,
+    isPassive: ctx.authnRequest!.isPassive,
     correlationId: ctx.correlationId,
     createdAt: deps.clock.now().toISOString(),
   };

@@ -1,15 +1,7 @@
-import { html } from '@federa/kit';
-import {
-  buildLogoutResponse,
-  encodeRedirect,
-  parseLogoutRequest,
-  SamlError,
-  verifyRedirectSignature,
-} from '@federa/saml';
+import { parseLogoutRequest, SamlError, verifyRedirectSignature } from '@federa/saml';
 import type { FastifyReply } from 'fastify';
-import { sendPlainPage } from '../http/pages.ts';
-import { endSession } from '../signin/session-auth.ts';
-import { idpAddresses, type SsoContext } from './context.ts';
+import { beginSignOut } from '../single-logout/begin.ts';
+import type { SsoContext } from './context.ts';
 import { sha1RequestRefusal } from './sha1-requests.ts';
 import { signInApplicationByIdentifier } from './sign-in-config.ts';
 import { SsoError } from './sso-error.ts';
@@ -18,10 +10,10 @@ import { SsoError } from './sso-error.ts';
  * SP-initiated single logout (SAML Profiles §4.4) at `/{tenant}/saml2`: a LogoutRequest from an
  * application of the tenant (Issuer = one of its Identifiers; signature verified when the SP's
  * certificate is known; RSA-SHA1 only where the application allows it for its requests) ends this
- * browser's IdP session; the LogoutResponse goes by HTTP-Redirect, signed, to where the application
- * takes responses: its SLO endpoint's ResponseLocation when its metadata gave one, else its Logout URL
- * (a page says "signed out" when it has neither). Federa does not propagate the logout to the other
- * applications the user signed in to.
+ * browser's IdP session and is propagated to the session's other applications (`single-logout/`); the
+ * LogoutResponse then goes by HTTP-Redirect, signed, to where the application takes responses: its SLO
+ * endpoint's ResponseLocation when its metadata gave one, else its Logout URL (a page says "signed
+ * out" when it has neither).
  */
 export async function handleLogoutRequest(ctx: SsoContext, reply: FastifyReply): Promise<FastifyReply> {
   const { deps, tenant } = ctx;
@@ -69,36 +61,11 @@ export async function handleLogoutRequest(ctx: SsoContext, reply: FastifyReply):
     });
   }
 
-  await endSession(ctx.request, reply);
-  ctx.request.log.info({ app: app.id }, 'single logout: session ended');
-  // SAML Metadata §2.2.2: ResponseLocation, when present, is where responses go.
-  const replyTo = app.logoutResponseUrl ?? app.logoutUrl;
-  if (!replyTo) {
-    return sendPlainPage(
-      reply,
-      'You signed out of your account',
-      html`<section class="card"><p>You signed out of your account. It’s a good idea to close all browser windows.</p></section>`,
-    );
-  }
-  const xml = buildLogoutResponse({
-    id: deps.random.id(),
-    inResponseTo: requestId,
-    issueInstant: deps.clock.now(),
-    issuer: idpAddresses(deps.config.baseUrl, tenant.id).entityId,
-    destination: replyTo,
+  // Profiles §4.4.3.3: the other applications of the session first, then this one's LogoutResponse.
+  return beginSignOut(deps, ctx.request, reply, {
+    tenantId: tenant.id,
+    applicationId: app.id,
+    requestId,
+    relayState: message.relayState,
   });
-  const credential = app.credential;
-  const location = encodeRedirect({
-    location: replyTo,
-    parameter: 'SAMLResponse',
-    xml,
-    relayState: message.relayState ?? undefined,
-    sign: credential
-      ? {
-          privateKey: credential.privateKey,
-          algorithm: app.signingAlgorithm === 'sha1' ? 'rsa-sha1' : 'rsa-sha256',
-        }
-      : undefined,
-  });
-  return reply.header('cache-control', 'no-store').redirect(location, 303);
 }

@@ -133,7 +133,8 @@ async function tenantPage(
 ${hiddenCsrf(admin.csrf)}
 ${field({ label: 'Name', name: 'name', value: values.name ?? t.name, required: true, error: errors.name })}
 <div class="actions"><button type="submit">Save</button></div>
-</form>`,
+</form>
+<p><a href="/portal/tenants/${t.id}/security-defaults">Manage security defaults</a></p>`,
   )}
 ${card(
   'Verified domains',

@@ -4,7 +4,7 @@ import type { Tenant } from '../tenants/tenants.repository.ts';
 import type { User } from './users.repository.ts';
 
 export function usersListBody(users: readonly User[], search: string): SafeHtml {
-  return html`<div class="actions"><a class="button" href="/portal/users/new">New user</a> <a class="button secondary" href="/portal/users/deleted">Deleted users</a></div>
+  return html`<div class="actions"><a class="button" href="/portal/users/new">New user</a> <a class="button secondary" href="/portal/users/deleted">Deleted users</a> <a class="button secondary" href="/portal/users/settings">User settings</a></div>
 <form method="get" action="/portal/users" class="search" role="search">
 <label for="q">Search users</label> <input id="q" name="q" type="search" value="${search}"> <button type="submit" class="secondary">Search</button>
 </form>
@@ -111,5 +111,6 @@ ${card(
     'Not a member of any group.',
   ),
 )}
+<p><a href="/portal/users/${user.id}/authentication-methods">Authentication methods</a></p>
 <p><a href="/portal/sign-ins?user=${user.id}">Sign-in logs of this user</a></p>`;
 }

@@ -17,7 +17,11 @@ export interface User {
   lockedUntil: string | null;
   createdAt: string;
   updatedAt: string;
+  /** Entra's per-user MFA state and when registration was first asked for, when read with them (`findUser`). */
+  mfa?: { perUserState: PerUserMfaState; registrationPromptedAt: string | null };
 }
+
+export type PerUserMfaState = 'disabled' | 'enabled' | 'enforced';
 
 export function toUser(row: Selectable<UsersTable>): User {
   return {
@@ -41,14 +45,27 @@ export function toUser(row: Selectable<UsersTable>): User {
 // Every lookup below sees users who are not deleted only: a deleted user cannot sign in, is not
 // listed, assigned or counted, and keeps no session (see deleted-users.repository.ts for the others).
 
+/**
+ * The user `id` (not deleted), with their MFA facts read in the same query: every sign-in reads the
+ * user, and asks whether they must do MFA (mfa/requirement.ts).
+ */
 export async function findUser(db: Db, id: string): Promise<User | null> {
   const row = await db
     .selectFrom('users')
-    .selectAll()
-    .where('id', '=', id)
-    .where('deleted_at', 'is', null)
+    .leftJoin('user_mfa', 'user_mfa.user_id', 'users.id')
+    .selectAll('users')
+    .select(['user_mfa.per_user_state', 'user_mfa.registration_prompted_at'])
+    .where('users.id', '=', id)
+    .where('users.deleted_at', 'is', null)
     .executeTakeFirst();
-  return row ? toUser(row) : null;
+  if (!row) return null;
+  return {
+    ...toUser(row),
+    mfa: {
+      perUserState: (row.per_user_state ?? 'disabled') as PerUserMfaState,
+      registrationPromptedAt: row.registration_prompted_at ?? null,
+    },
+  };
 }
 
 export async function findUserInTenant(db: Db, tenantId: string, id: string): Promise<User | null> {
