@@ -118,6 +118,10 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(attributes['http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name'], [
         'B.Simon@contoso.com',
       ]);
+      // How she signed in reaches it as Entra sends it (a password; MFA adds multipleauthn).
+      assert.deepEqual(attributes['http://schemas.microsoft.com/claims/authnmethodsreferences'], [
+        'http://schemas.microsoft.com/ws/2008/06/identity/authenticationmethod/password',
+      ]);
       await idp.close();
     });
 
