@@ -26,9 +26,7 @@ export async function conditionalAccessGrants(
     tenantId: input.user.tenantId,
     userId: input.user.id,
     appId,
-    ipAddress: input.request.ip ?? null,
-    userAgent:
-      typeof input.request.headers['user-agent'] === 'string' ? input.request.headers['user-agent'] : null,
+    request: input.request,
     session: { lastInteractiveAt: null, methods: ['password'] },
   });
   return outcome.blockedBy ? [] : outcome.requiredGrants;

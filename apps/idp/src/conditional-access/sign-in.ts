@@ -16,9 +16,23 @@ export interface SignInInput {
   userId: string;
   /** The application (client) id. */
   appId: string;
-  ipAddress: string | null;
-  userAgent: string | null;
+  /** The HTTP request: its client IP (as `IDP_TRUST_PROXY` resolves it) and User-Agent. */
+  request: FastifyRequest;
   session: SignInFacts['session'];
+}
+
+/**
+ * The user's group ids, read once per request: one sign-in evaluates the policies more than once (the
+ * Block and frequency check, the MFA requirement, the persistent browser session).
+ */
+const groupIdsByRequest = new WeakMap<FastifyRequest, { userId: string; ids: Promise<string[]> }>();
+
+function userGroupIds(deps: CaDeps, request: FastifyRequest, userId: string): Promise<string[]> {
+  const known = groupIdsByRequest.get(request);
+  if (known?.userId === userId) return known.ids;
+  const ids = groupsOfUser(deps.db, userId).then((groups) => groups.map((g) => g.id));
+  groupIdsByRequest.set(request, { userId, ids });
+  return ids;
 }
 
 /** What evaluation needs; with the app's configuration cache, policies and locations are read from it. */
@@ -63,17 +77,18 @@ const NOTHING_APPLIES: Omit<Outcome, 'policies'> = {
 export async function evaluateSignIn(deps: CaDeps, input: SignInInput): Promise<Outcome> {
   const policies = await tenantPolicies(deps, input.tenantId);
   if (policies.length === 0) return { ...NOTHING_APPLIES, policies: [] };
-  const [groups, locations] = await Promise.all([
-    groupsOfUser(deps.db, input.userId),
+  const [groupIds, locations] = await Promise.all([
+    userGroupIds(deps, input.request, input.userId),
     tenantNamedLocations(deps, input.tenantId),
   ]);
+  const userAgent = input.request.headers['user-agent'];
   return evaluate(
     {
       userId: input.userId,
-      groupIds: groups.map((g) => g.id),
+      groupIds,
       appId: input.appId,
-      ipAddress: input.ipAddress,
-      platform: platformOf(input.userAgent),
+      ipAddress: input.request.ip ?? null,
+      platform: platformOf(typeof userAgent === 'string' ? userAgent : null),
       clientAppType: 'browser',
       now: deps.clock.now(),
       session: input.session,
@@ -112,8 +127,7 @@ export async function enforceConditionalAccess(
     tenantId: signIn.tenantId,
     userId: signIn.userId,
     appId: signIn.appId,
-    ipAddress: request.ip ?? null,
-    userAgent: typeof request.headers['user-agent'] === 'string' ? request.headers['user-agent'] : null,
+    request,
     session: sessionFactsOf(signIn.auth),
   });
   rememberOutcome(request, outcome);

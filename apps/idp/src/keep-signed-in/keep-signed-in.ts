@@ -99,8 +99,7 @@ export async function persistentBrowserForDirectory(
     tenantId: user.tenantId,
     userId: user.id,
     appId: DIRECTORY_APP_ID,
-    ipAddress: request.ip ?? null,
-    userAgent: typeof request.headers['user-agent'] === 'string' ? request.headers['user-agent'] : null,
+    request,
     session: sessionFactsOf(auth),
   });
   return outcome.persistentBrowser;
