@@ -6,8 +6,9 @@ import { location } from './support/browser.ts';
 
 for (const dialect of DIALECTS) {
   describe(`accounts on ${dialect}`, () => {
-    test('signs up, is signed in, and /api/0/users/me/ says who; signed out it answers 401 JSON', async () => {
+    test('signs up, is signed in, and /api/0/users/me/ says who; signed out it answers 401 JSON', async (c) => {
       const t = await startApp(dialect);
+      c.after(() => t.close());
       const anonymous = await t.browser().get('/api/0/users/me/');
       assert.equal(anonymous.statusCode, 401);
       assert.equal(anonymous.json().detail.code, 'not-authenticated');
@@ -23,11 +24,11 @@ for (const dialect of DIALECTS) {
       const out = await browser.post('/auth/logout/');
       assert.equal(out.statusCode, 303);
       assert.equal((await browser.get('/api/0/users/me/')).statusCode, 401);
-      await t.close();
     });
 
-    test('refuses a second account with the same email, a short password and a malformed email, beside each field', async () => {
+    test('refuses a second account with the same email, a short password and a malformed email, beside each field', async (c) => {
       const t = await startApp(dialect);
+      c.after(() => t.close());
       await signedUp(t, 'ada@example.test');
       const browser = t.browser();
       await browser.get('/auth/register/');
@@ -46,11 +47,11 @@ for (const dialect of DIALECTS) {
       assert.equal(bad.statusCode, 400);
       assert.match(bad.body, /id="f-email-error"/);
       assert.match(bad.body, /id="f-password-error"[^>]*>Use at least 10 characters/);
-      await t.close();
     });
 
-    test('signs in with the right password only, and throttles an account after repeated failures', async () => {
+    test('signs in with the right password only, and throttles an account after repeated failures', async (c) => {
       const t = await startApp(dialect);
+      c.after(() => t.close());
       await signedUp(t, 'ada@example.test');
       const browser = t.browser();
       await browser.get('/auth/login/');
@@ -78,11 +79,11 @@ for (const dialect of DIALECTS) {
       t.clock.advance(61);
       const after = await attacker.post('/auth/login/', { email: 'ada@example.test', password: PASSWORD });
       assert.equal(after.statusCode, 303);
-      await t.close();
     });
 
-    test('a sign-in redirect never leaves the site', async () => {
+    test('a sign-in redirect never leaves the site', async (c) => {
       const t = await startApp(dialect);
+      c.after(() => t.close());
       await signedUp(t, 'ada@example.test');
       const browser = t.browser();
       await browser.get('/auth/login/');
@@ -99,14 +100,14 @@ for (const dialect of DIALECTS) {
         });
         assert.equal(location(response), '/', next);
       }
-      await t.close();
     });
   });
 }
 
 describe('rate limit', () => {
-  test('limits sign-in attempts per IP address', async () => {
+  test('limits sign-in attempts per IP address', async (c) => {
     const t = await startApp('sqlite', { config: { signInRateLimitPerMinute: 3 } });
+    c.after(() => t.close());
     const browser = t.browser();
     await browser.get('/auth/login/');
     const statuses: number[] = [];
@@ -116,6 +117,5 @@ describe('rate limit', () => {
       );
     }
     assert.deepEqual(statuses, [400, 400, 400, 429]);
-    await t.close();
   });
 });

@@ -25,8 +25,9 @@ const attemptRow = (t: Awaited<ReturnType<typeof startApp>>, id: string) =>
 
 for (const dialect of DIALECTS) {
   describe(`SSO attempts: who and the SAML ids, on ${dialect}`, () => {
-    test('a user without a mailbox (Entra leaves emailaddress out) signs in by the UPN of the name claim, and the attempts log says so', async () => {
+    test('a user without a mailbox (Entra leaves emailaddress out) signs in by the UPN of the name claim, and the attempts log says so', async (c) => {
       const t = await startApp(dialect);
+      c.after(() => t.close());
       const idp = await TestIdp.create();
       const owner = await ssoOrganization(t, 'acme', idp);
       const browser = t.browser();
@@ -48,11 +49,11 @@ for (const dialect of DIALECTS) {
       assert.equal(row.subject_email, 'b.simon@contoso.com');
       const page = (await owner.get('/settings/acme/auth/attempts/')).body;
       assert.ok(page.includes(`email from ${ENTRA_CLAIMS.name} (no emailaddress claim)`));
-      await t.close();
     });
 
-    test('each attempt keeps the AuthnRequest, Response and Assertion ids and who signed in; a refused one the ids as sent, also on its error page', async () => {
+    test('each attempt keeps the AuthnRequest, Response and Assertion ids and who signed in; a refused one the ids as sent, also on its error page', async (c) => {
       const t = await startApp(dialect);
+      c.after(() => t.close());
       const idp = await TestIdp.create();
       const owner = await ssoOrganization(t, 'acme', idp);
       const browser = t.browser();
@@ -93,12 +94,12 @@ for (const dialect of DIALECTS) {
       for (const id of [request.id, response.responseId, response.assertionId, reference])
         assert.ok(page.includes(`<code>${id}</code>`), id);
       assert.match(page, /B Simon<br>b\.simon@contoso\.com/);
-      await t.close();
     });
 
-    test('a response posted to an organization that does not exist is logged for the operators with its correlation id', async () => {
+    test('a response posted to an organization that does not exist is logged for the operators with its correlation id', async (c) => {
       const captured = capturedLogger();
       const t = await startApp(dialect, { logger: captured.logger });
+      c.after(() => t.close());
       const idp = await TestIdp.create();
       await ssoOrganization(t, 'acme', idp);
       // IdP-initiated, with a mistyped Reply URL.
@@ -139,7 +140,6 @@ for (const dialect of DIALECTS) {
       assert.equal(row.organization_id, null);
       assert.equal(row.organization_slug, 'acmee');
       assert.equal(row.response_id, response.responseId);
-      await t.close();
     });
   });
 }

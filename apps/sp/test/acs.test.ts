@@ -15,8 +15,9 @@ const ALEX: TestUser = {
 
 for (const dialect of DIALECTS) {
   describe(`ACS on ${dialect}`, () => {
-    test('SP-initiated sign-in creates a new person just in time with the default role, then signs them straight in', async () => {
+    test('SP-initiated sign-in creates a new person just in time with the default role, then signs them straight in', async (c) => {
       const t = await startApp(dialect);
+      c.after(() => t.close());
       const idp = await TestIdp.create();
       const owner = await ssoOrganization(t, 'acme', idp);
       await setOptions(owner, 'acme', { defaultRole: 'admin' });
@@ -42,11 +43,11 @@ for (const dialect of DIALECTS) {
       assert.equal((await again.get('/api/0/users/me/')).json().id, me.id);
       const users = await t.ctx.db.selectFrom('users').select('email').execute();
       assert.equal(users.length, 2, 'no second account');
-      await t.close();
     });
 
-    test('an SSO sign-in replaces the session it was started from: one row per browser, the old id dead', async () => {
+    test('an SSO sign-in replaces the session it was started from: one row per browser, the old id dead', async (c) => {
       const t = await startApp(dialect);
+      c.after(() => t.close());
       const idp = await TestIdp.create();
       await ssoOrganization(t, 'acme', idp);
       const browser = t.browser();
@@ -65,11 +66,11 @@ for (const dialect of DIALECTS) {
       stale.cookies.set('federa_ws_session', { value: first, sameSite: 'lax' });
       assert.equal((await stale.get('/organizations/acme/')).statusCode, 303, 'the old id signs nobody in');
       assert.equal((await browser.get('/organizations/acme/')).statusCode, 200);
-      await t.close();
     });
 
-    test('IdP-initiated sign-in works where allowed, is refused where not; RelayState only to a same-origin path', async () => {
+    test('IdP-initiated sign-in works where allowed, is refused where not; RelayState only to a same-origin path', async (c) => {
       const t = await startApp(dialect);
+      c.after(() => t.close());
       const idp = await TestIdp.create();
       const owner = await ssoOrganization(t, 'acme', idp);
       const post = async (relayState: string) => {
@@ -90,11 +91,11 @@ for (const dialect of DIALECTS) {
       const refused = await post('');
       assert.equal(refused.statusCode, 400);
       assert.equal(failureCode(refused), 'UNSOLICITED_NOT_ALLOWED');
-      await t.close();
     });
 
-    test('refuses a response whose InResponseTo was issued to another browser session', async () => {
+    test('refuses a response whose InResponseTo was issued to another browser session', async (c) => {
       const t = await startApp(dialect);
+      c.after(() => t.close());
       const idp = await TestIdp.create();
       await ssoOrganization(t, 'acme', idp);
       const victim = t.browser();
@@ -116,11 +117,11 @@ for (const dialect of DIALECTS) {
       assert.equal((await attacker.get('/api/0/users/me/')).statusCode, 401);
       // The victim's own browser still completes it.
       assert.equal((await victim.crossSitePost('/saml/acs/acme/', forged)).statusCode, 303);
-      await t.close();
     });
 
-    test('refuses a replayed assertion, solicited or not', async () => {
+    test('refuses a replayed assertion, solicited or not', async (c) => {
       const t = await startApp(dialect);
+      c.after(() => t.close());
       const idp = await TestIdp.create();
       await ssoOrganization(t, 'acme', idp);
       const unsolicited = await idp.respond({
@@ -145,14 +146,15 @@ for (const dialect of DIALECTS) {
       const again = await browser.crossSitePost('/saml/acs/acme/', solicited);
       assert.equal(again.statusCode, 400);
       assert.match(String(failureCode(again)), /^(RESPONSE_REPLAYED|IN_RESPONSE_TO_UNEXPECTED)$/);
-      await t.close();
     });
 
-    test('an assertion is accepted by exactly one of two app instances on one database', async () => {
+    test('an assertion is accepted by exactly one of two app instances on one database', async (c) => {
       const url = await sharedDatabaseUrl(dialect);
       const clock = new TestClock();
       const a = await startApp(dialect, { url, clock });
+      c.after(() => a.close());
       const b = await startApp(dialect, { url, clock });
+      c.after(() => b.close());
       const idp = await TestIdp.create();
       await ssoOrganization(a, 'acme', idp);
       const first = await idp.respond({ slug: 'acme', inResponseTo: null, user: BSIMON, clock });
@@ -170,12 +172,11 @@ for (const dialect of DIALECTS) {
       ]);
       assert.deepEqual(results.map((r) => r.statusCode).sort(), [303, 400]);
       assert.equal(failureCode(results.find((r) => r.statusCode === 400)!), 'RESPONSE_REPLAYED');
-      await a.close();
-      await b.close();
     });
 
-    test("never accepts organization A's assertion at organization B's ACS", async () => {
+    test("never accepts organization A's assertion at organization B's ACS", async (c) => {
       const t = await startApp(dialect);
+      c.after(() => t.close());
       const idpA = await TestIdp.create('tenant-a');
       const idpB = await TestIdp.create('tenant-b');
       await ssoOrganization(t, 'org-a', idpA);
@@ -200,11 +201,11 @@ for (const dialect of DIALECTS) {
       });
       const atC = await t.browser().crossSitePost('/saml/acs/org-c/', audienceA);
       assert.equal(failureCode(atC), 'AUDIENCE_MISMATCH');
-      await t.close();
     });
 
-    test('trusts every listed certificate during a rollover, and refuses one that was removed', async () => {
+    test('trusts every listed certificate during a rollover, and refuses one that was removed', async (c) => {
       const t = await startApp(dialect);
+      c.after(() => t.close());
       const idp = await TestIdp.create();
       const owner = await ssoOrganization(t, 'acme', idp);
       const next = await TestIdp.create('contoso', 'contoso-next');
@@ -239,11 +240,11 @@ for (const dialect of DIALECTS) {
         (await owner.get('/settings/acme/audit-log/')).body,
         /data-action="sso.certificates-changed"/,
       );
-      await t.close();
     });
 
-    test('a refused sign-in shows what failed and a reference; admins see the exact fix', async () => {
+    test('a refused sign-in shows what failed and a reference; admins see the exact fix', async (c) => {
       const t = await startApp(dialect);
+      c.after(() => t.close());
       const idp = await TestIdp.create();
       const owner = await ssoOrganization(t, 'acme', idp);
       const wrong = await idp.respond({
@@ -286,7 +287,6 @@ for (const dialect of DIALECTS) {
       assert.equal(decoded.check_name, 'decode-post');
       const unknown = await t.browser().crossSitePost('/saml/acs/nowhere/', wrong);
       assert.equal(unknown.statusCode, 404);
-      await t.close();
     });
   });
 }

@@ -27,8 +27,9 @@ async function providerOf(t: TestApp, slug = 'acme') {
 
 for (const dialect of DIALECTS) {
   describe(`auth settings on ${dialect}`, () => {
-    test('configures Active Directory from pasted metadata XML: saved pending, with Entra attribute defaults', async () => {
+    test('configures Active Directory from pasted metadata XML: saved pending, with Entra attribute defaults', async (c) => {
       const t = await startApp(dialect);
+      c.after(() => t.close());
       const owner = await ownerOf(t);
       const idp = await TestIdp.create();
       const saved = await owner.post('/settings/acme/auth/configure/active-directory/', {
@@ -51,11 +52,11 @@ for (const dialect of DIALECTS) {
       assert.match(page.body, /Test and finish setup/);
       assert.match(page.body, /value="http:\/\/localhost:5000\/saml\/metadata\/acme\/"/);
       assert.match(page.body, /value="http:\/\/localhost:5000\/saml\/acs\/acme\/"/);
-      await t.close();
     });
 
-    test('imports the real Entra App Federation Metadata by file: entity ID, SSO URL and certificate', async () => {
+    test('imports the real Entra App Federation Metadata by file: entity ID, SSO URL and certificate', async (c) => {
       const t = await startApp(dialect);
+      c.after(() => t.close());
       const owner = await ownerOf(t);
       const xml = readFileSync(ENTRA_METADATA, 'utf8');
       const saved = await owner.post('/settings/acme/auth/configure/active-directory/', {
@@ -82,11 +83,11 @@ for (const dialect of DIALECTS) {
       );
       const page = await owner.get('/settings/acme/auth/');
       assert.match(page.body, /Microsoft Azure Federated SSO Certificate/);
-      await t.close();
     });
 
-    test('configures from a metadata URL served on 127.0.0.1, and refreshes it on demand (rollover audited)', async () => {
+    test('configures from a metadata URL served on 127.0.0.1, and refreshes it on demand (rollover audited)', async (c) => {
       const t = await startApp(dialect, { config: { allowLoopbackMetadata: true } });
+      c.after(() => t.close());
       const owner = await ownerOf(t);
       const idp = await TestIdp.create();
       let document = idp.metadata();
@@ -94,6 +95,7 @@ for (const dialect of DIALECTS) {
         response.setHeader('content-type', 'application/samlmetadata+xml');
         response.end(document);
       });
+      c.after(() => server.close());
       const url = `${server.url}/contoso/federationmetadata/2007-06/federationmetadata.xml?appid=1`;
       const saved = await owner.post('/settings/acme/auth/configure/active-directory/', {
         method: 'url',
@@ -113,17 +115,16 @@ for (const dialect of DIALECTS) {
       const audit = await owner.get('/settings/acme/audit-log/');
       assert.match(audit.body, /data-action="sso.certificates-changed"/);
       assert.match(audit.body, /data-action="sso.configured"/);
-      await server.close();
-      await t.close();
     });
 
-    test('names what is wrong with a metadata URL: timeout, an HTML page, no signing certificate, not an IdP', async () => {
+    test('names what is wrong with a metadata URL: timeout, an HTML page, no signing certificate, not an IdP', async (c) => {
       const t = await startApp(dialect, {
         config: {
           allowLoopbackMetadata: true,
           metadataFetch: { timeoutMs: 300, maxBytes: 1024 * 1024, maxRedirects: 3 },
         },
       });
+      c.after(() => t.close());
       const owner = await ownerOf(t);
       const idp = await TestIdp.create();
       const server = await serve((request, response) => {
@@ -144,6 +145,7 @@ for (const dialect of DIALECTS) {
         response.statusCode = 404;
         response.end();
       });
+      c.after(() => server.close());
       const cases: Array<[string, RegExp]> = [
         ['/slow', /did not answer within 0.3 seconds/],
         [
@@ -165,12 +167,11 @@ for (const dialect of DIALECTS) {
         assert.match(refused.body, /id="f-metadataUrl-error"/, path);
       }
       assert.equal(await providerOf(t), null, 'nothing was saved');
-      await server.close();
-      await t.close();
     });
 
-    test('refuses metadata URLs on link-local, cloud-metadata and non-http addresses without connecting', async () => {
+    test('refuses metadata URLs on link-local, cloud-metadata and non-http addresses without connecting', async (c) => {
       const t = await startApp(dialect, { config: { allowLoopbackMetadata: false } });
+      c.after(() => t.close());
       const owner = await ownerOf(t);
       const cases: Array<[string, RegExp]> = [
         ['http://169.254.169.254/latest/meta-data/', /link-local, cloud-metadata or reserved address/],
@@ -192,30 +193,30 @@ for (const dialect of DIALECTS) {
         assert.equal(refused.statusCode, 400, url);
         assert.match(refused.body, message, url);
       }
-      await t.close();
     });
 
-    test('a redirect to a forbidden address is checked again and refused', async () => {
+    test('a redirect to a forbidden address is checked again and refused', async (c) => {
       // Loopback on, so that the first hop (the test server on 127.0.0.1) is fetched.
       const t = await startApp(dialect, { config: { allowLoopbackMetadata: true } });
+      c.after(() => t.close());
       const owner = await ownerOf(t);
       const server = await serve((_request, response) => {
         response.statusCode = 302;
         response.setHeader('location', 'http://169.254.169.254/latest/meta-data/');
         response.end();
       });
+      c.after(() => server.close());
       const refused = await owner.post('/settings/acme/auth/configure/active-directory/', {
         method: 'url',
         metadataUrl: `${server.url}/metadata`,
       });
       assert.equal(refused.statusCode, 400);
       assert.match(refused.body, /169\.254\.169\.254 is a link-local/);
-      await server.close();
-      await t.close();
     });
 
-    test('configures a generic SAML2 provider by hand, and maps its attributes with the NameID as the id', async () => {
+    test('configures a generic SAML2 provider by hand, and maps its attributes with the NameID as the id', async (c) => {
       const t = await startApp(dialect);
+      c.after(() => t.close());
       const owner = await ownerOf(t);
       const idp = await TestIdp.create('okta');
       await owner.get('/settings/acme/auth/configure/saml2/');
@@ -255,7 +256,6 @@ for (const dialect of DIALECTS) {
         lastName: 'sn',
       });
       assert.equal(provider?.ssoBinding, 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST');
-      await t.close();
     });
   });
 }

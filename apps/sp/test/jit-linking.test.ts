@@ -27,8 +27,9 @@ async function identityCount(t: Awaited<ReturnType<typeof startApp>>): Promise<n
 
 for (const dialect of DIALECTS) {
   describe(`JIT linking on ${dialect}`, () => {
-    test('never links an identity to an existing account by email alone; links after the password proves it', async () => {
+    test('never links an identity to an existing account by email alone; links after the password proves it', async (c) => {
       const t = await startApp(dialect);
+      c.after(() => t.close());
       const idp = await TestIdp.create();
       const owner = await ssoOrganization(t, 'acme', idp);
       const victim = await signedUp(t, 'victim@example.test', 'Victim');
@@ -75,11 +76,11 @@ for (const dialect of DIALECTS) {
       const direct = await ssoSignIn(later, t, idp, 'acme', IMPOSTOR);
       assert.equal(location(direct), '/organizations/acme/');
       assert.equal((await later.get('/api/0/users/me/')).json().id, victimId);
-      await t.close();
     });
 
-    test('links after the one-time link mailed to the account’s verified address is confirmed in the browser that asked, once', async () => {
+    test('links after the one-time link mailed to the account’s verified address is confirmed in the browser that asked, once', async (c) => {
       const t = await startApp(dialect);
+      c.after(() => t.close());
       const idp = await TestIdp.create();
       await ssoOrganization(t, 'acme', idp);
       const victim = await signedUp(t, 'victim@example.test', 'Victim');
@@ -111,11 +112,11 @@ for (const dialect of DIALECTS) {
       assert.equal(await identityCount(t), 1);
       assert.equal((await browser.get('/api/0/users/me/')).json().email, 'victim@example.test');
       assert.equal((await browser.post(url)).statusCode, 404, 'single use');
-      await t.close();
     });
 
-    test('offers no link by email to an account whose address the Workspace has not verified', async () => {
+    test('offers no link by email to an account whose address the Workspace has not verified', async (c) => {
       const t = await startApp(dialect);
+      c.after(() => t.close());
       const idp = await TestIdp.create();
       await ssoOrganization(t, 'acme', idp);
       const victim = await signedUp(t, 'victim@example.test', 'Victim');
@@ -126,7 +127,6 @@ for (const dialect of DIALECTS) {
       assert.equal(refused.statusCode, 400);
       assert.match(refused.body, /not verified/);
       assert.doesNotMatch((await victim.get('/dev/outbox/')).body, /auth\/link\/confirm/);
-      await t.close();
     });
   });
 }

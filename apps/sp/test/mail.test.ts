@@ -51,8 +51,9 @@ async function smtpServer(): Promise<{ port: number; messages: string[]; close()
 }
 
 describe('email', () => {
-  test('goes to the SMTP server when one is configured, and there is no dev outbox then', async () => {
+  test('goes to the SMTP server when one is configured, and there is no dev outbox then', async (c) => {
     const smtp = await smtpServer();
+    c.after(() => smtp.close());
     const t = await startApp('sqlite', {
       config: {
         smtp: {
@@ -65,6 +66,7 @@ describe('email', () => {
         },
       },
     });
+    c.after(() => t.close());
     const owner = await signedUp(t, 'owner@acme.test');
     await createdOrganization(owner, 'acme');
     await owner.get('/settings/acme/members/');
@@ -75,8 +77,6 @@ describe('email', () => {
     assert.match(smtp.messages[1]!, /To: bob@acme\.test/);
     assert.match(smtp.messages[1]!, /Subject: You are invited to join ACME/);
     assert.equal((await owner.get('/dev/outbox/')).statusCode, 404);
-    await t.close();
-    await smtp.close();
   });
 
   test('without SMTP the development outbox is off unless turned on: mail fails clearly, nothing is lost, the operator is told', async (c) => {

@@ -6,8 +6,9 @@ import { location } from './support/browser.ts';
 
 for (const dialect of DIALECTS) {
   describe(`organizations on ${dialect}`, () => {
-    test('creates an organization by Sentry slug rules; its creator is owner and its home lists the members', async () => {
+    test('creates an organization by Sentry slug rules; its creator is owner and its home lists the members', async (c) => {
       const t = await startApp(dialect);
+      c.after(() => t.close());
       const owner = await signedUp(t, 'owner@acme.test', 'Olive Owner');
       await owner.get('/organizations/new/');
       for (const [slug, message] of [
@@ -28,11 +29,11 @@ for (const dialect of DIALECTS) {
       assert.match(home.body, /<td>Owner<\/td>/);
       const taken = await owner.post('/organizations/new/', { name: 'Other', slug: 'acme-corp' });
       assert.match(taken.body, /This slug is taken/);
-      await t.close();
     });
 
-    test('invites by link: the invited person joins with the role chosen; the link works once', async () => {
+    test('invites by link: the invited person joins with the role chosen; the link works once', async (c) => {
       const t = await startApp(dialect);
+      c.after(() => t.close());
       const owner = await signedUp(t, 'owner@acme.test');
       await createdOrganization(owner, 'acme');
       await owner.get('/settings/acme/members/');
@@ -67,11 +68,11 @@ for (const dialect of DIALECTS) {
       const outbox = await bob.get('/dev/outbox/');
       assert.match(outbox.body, /You are invited to join ACME/);
       assert.doesNotMatch((await eve.get('/dev/outbox/')).body, /You are invited/);
-      await t.close();
     });
 
-    test('a member cannot open auth settings, invite, or change roles; a manager cannot make an owner', async () => {
+    test('a member cannot open auth settings, invite, or change roles; a manager cannot make an owner', async (c) => {
       const t = await startApp(dialect);
+      c.after(() => t.close());
       const owner = await signedUp(t, 'owner@acme.test');
       await createdOrganization(owner, 'acme');
       const invite = async (email: string, role: string) => {
@@ -113,7 +114,6 @@ for (const dialect of DIALECTS) {
         location(await t.browser().get('/organizations/acme/')),
         '/auth/login/acme/?next=%2Forganizations%2Facme%2F',
       );
-      await t.close();
     });
   });
 }

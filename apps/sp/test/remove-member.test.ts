@@ -6,8 +6,9 @@ import { location } from './support/browser.ts';
 
 for (const dialect of DIALECTS) {
   describe(`removing a member on ${dialect}`, () => {
-    test('Remove opens a confirmation naming who goes and that their sessions end; only its button removes', async () => {
+    test('Remove opens a confirmation naming who goes and that their sessions end; only its button removes', async (c) => {
       const t = await startApp(dialect);
+      c.after(() => t.close());
       const owner = await signedUp(t, 'owner@acme.test', 'Olive Owner');
       await createdOrganization(owner, 'acme', 'Acme');
       await owner.get('/settings/acme/members/');
@@ -46,11 +47,11 @@ for (const dialect of DIALECTS) {
       assert.match((await owner.get('/settings/acme/members/')).body, /Removed Bob from Acme\./);
       assert.equal((await bob.get('/organizations/acme/')).statusCode, 403, 'Bob is no longer a member');
       assert.equal((await owner.get(removeUrl)).statusCode, 404);
-      await t.close();
     });
 
-    test('the confirmation is for those who may remove: a member gets 403 and removes nobody', async () => {
+    test('the confirmation is for those who may remove: a member gets 403 and removes nobody', async (c) => {
       const t = await startApp(dialect);
+      c.after(() => t.close());
       const owner = await signedUp(t, 'owner@acme.test');
       await createdOrganization(owner, 'acme');
       await owner.get('/settings/acme/members/');
@@ -72,7 +73,6 @@ for (const dialect of DIALECTS) {
         403,
       );
       assert.match((await owner.get('/organizations/acme/')).body, /owner@acme\.test/);
-      await t.close();
     });
   });
 }

@@ -9,8 +9,9 @@ import { setOptions, ssoOrganization, ssoSignIn } from './support/sso.ts';
 
 for (const dialect of DIALECTS) {
   describe(`Require SSO on ${dialect}`, () => {
-    test('members without a live SSO session are sent through SSO; the API answers 401 sso-required', async () => {
+    test('members without a live SSO session are sent through SSO; the API answers 401 sso-required', async (c) => {
       const t = await startApp(dialect);
+      c.after(() => t.close());
       const idp = await TestIdp.create();
       const owner = await ssoOrganization(t, 'acme', idp);
       await setOptions(owner, 'acme', { requireSso: true, sessionHours: 1 });
@@ -35,11 +36,11 @@ for (const dialect of DIALECTS) {
       // The SSO session lasts the length set (1 hour), then the member goes through SSO again.
       t.clock.advance(3601);
       assert.equal((await bsimon.get('/organizations/acme/')).statusCode, 303);
-      await t.close();
     });
 
-    test("the IdP's LogoutRequest ends the SSO session and is answered with a LogoutResponse", async () => {
+    test("the IdP's LogoutRequest ends the SSO session and is answered with a LogoutResponse", async (c) => {
       const t = await startApp(dialect);
+      c.after(() => t.close());
       const idp = await TestIdp.create();
       await ssoOrganization(t, 'acme', idp);
       const bsimon = t.browser();
@@ -72,17 +73,17 @@ for (const dialect of DIALECTS) {
         .where('id', '=', session.id)
         .executeTakeFirstOrThrow();
       assert.ok(ended.ended_at);
-      await t.close();
     });
   });
 }
 
 describe('single logout started here', () => {
-  test('signing out sends a LogoutRequest to the IdP where the organization turned it on, and takes its answer', async () => {
+  test('signing out sends a LogoutRequest to the IdP where the organization turned it on, and takes its answer', async (c) => {
     const { decodeRedirect, parseLogoutRequest, rawQuery, buildLogoutResponse } = await import(
       '@federa/saml'
     );
     const t = await startApp('sqlite');
+    c.after(() => t.close());
     const idp = await TestIdp.create();
     const owner = await ssoOrganization(t, 'acme', idp);
     await setOptions(owner, 'acme', { singleLogout: true });
@@ -115,6 +116,5 @@ describe('single logout started here', () => {
     const back = await bsimon.get(answer.slice('http://localhost:5000'.length));
     assert.equal(location(back), '/');
     assert.match((await bsimon.get('/')).body, /signed out here and at your identity provider/);
-    await t.close();
   });
 });

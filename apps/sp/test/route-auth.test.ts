@@ -15,8 +15,9 @@ const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 for (const dialect of DIALECTS) {
   describe(`route authorization of Federa Workspace on ${dialect}`, () => {
-    test('every state-changing route refuses a request without the CSRF token, even with a bearer header', async () => {
+    test('every state-changing route refuses a request without the CSRF token, even with a bearer header', async (c) => {
       const t = await startApp(dialect);
+      c.after(() => t.close());
       const owner = await signedUp(t, 'owner@acme.test');
       await createdOrganization(owner, 'acme');
       const cookie = [...owner.cookies].map(([name, c]) => `${name}=${c.value}`).join('; ');
@@ -66,7 +67,6 @@ for (const dialect of DIALECTS) {
       // the replay cache protect them instead.
       assert.deepEqual(optedOut.sort(), ['POST /saml/acs/:org/', 'POST /saml/sls/:org/']);
       assert.equal(await findOrganizationBySlug(t.ctx.db, 'forged'), null, 'nothing was created');
-      await t.close();
     });
   });
 }

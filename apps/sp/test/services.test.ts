@@ -16,10 +16,12 @@ import { BSIMON, serve, TestIdp } from './support/idp.ts';
 
 for (const dialect of DIALECTS) {
   describe(`service layer on ${dialect}`, () => {
-    test('seeds the demo without HTTP: owner, organization, Active Directory from a metadata URL, active', async () => {
+    test('seeds the demo without HTTP: owner, organization, Active Directory from a metadata URL, active', async (c) => {
       const t = await startApp(dialect, { config: { allowLoopbackMetadata: true } });
+      c.after(() => t.close());
       const idp = await TestIdp.create();
       const server = await serve((_request, response) => response.end(idp.metadata()));
+      c.after(() => server.close());
       const owner = await createAccount(t.ctx.db, t.clock, {
         email: 'owner@acme.test',
         name: 'Acme Owner',
@@ -49,19 +51,20 @@ for (const dialect of DIALECTS) {
       const started = await browser.post('/auth/login/acme/');
       const request = new URL(location(started));
       assert.equal(request.origin + request.pathname, idp.ssoUrl);
-      await server.close();
-      await t.close();
     });
 
-    test('the scheduled refresh picks up a rollover once, even with two instances running it', async () => {
+    test('the scheduled refresh picks up a rollover once, even with two instances running it', async (c) => {
       const url = await sharedDatabaseUrl(dialect);
       const clock = new TestClock();
       const config = { allowLoopbackMetadata: true };
       const a = await startApp(dialect, { url, clock, config });
+      c.after(() => a.close());
       const b = await startApp(dialect, { url, clock, config });
+      c.after(() => b.close());
       const idp = await TestIdp.create();
       let document = idp.metadata();
       const server = await serve((_request, response) => response.end(document));
+      c.after(() => server.close());
       const owner = await createAccount(a.ctx.db, clock, {
         email: 'owner@acme.test',
         name: 'Owner',
@@ -105,9 +108,6 @@ for (const dialect of DIALECTS) {
         signer: next.signer,
       });
       assert.equal((await b.browser().crossSitePost('/saml/acs/acme/', response)).statusCode, 303);
-      await server.close();
-      await a.close();
-      await b.close();
     });
   });
 }

@@ -124,8 +124,9 @@ for (const dialect of DIALECTS) {
   describe(`the reply to the IdP's LogoutRequest on ${dialect}`, () => {
     for (const binding of [BINDING.redirect, BINDING.post]) {
       const name = binding === BINDING.post ? 'HTTP-POST' : 'HTTP-Redirect';
-      test(`a LogoutRequest by ${name} gets its RelayState back, by the IdP's SLO binding`, async () => {
+      test(`a LogoutRequest by ${name} gets its RelayState back, by the IdP's SLO binding`, async (c) => {
         const t = await startApp(dialect);
+        c.after(() => t.close());
         // The reply goes by the IdP's other binding, so that each binding is both received and sent.
         const replyBinding = binding === BINDING.post ? BINDING.redirect : BINDING.post;
         const idp = new IdpWithSlo(await credential('contoso-signing'), {
@@ -150,11 +151,11 @@ for (const dialect of DIALECTS) {
         const { relayState } = replyAtIdp(t, answered, replyBinding, REQUESTS);
         assert.equal(relayState, RELAY_STATE);
         assert.equal((await bsimon.get('/api/0/users/me/')).statusCode, 401, 'signed out here');
-        await t.close();
       });
 
-      test(`a LogoutRequest by ${name} without RelayState is answered without one`, async () => {
+      test(`a LogoutRequest by ${name} without RelayState is answered without one`, async (c) => {
         const t = await startApp(dialect);
+        c.after(() => t.close());
         const idp = new IdpWithSlo(await credential('contoso-signing'), { binding, location: REQUESTS });
         const { bsimon, xml } = await signedIn(t, idp);
         const answered =
@@ -166,11 +167,11 @@ for (const dialect of DIALECTS) {
                 encodeRedirect({ location: SLS, parameter: 'SAMLRequest', xml }).slice(BASE.length),
               );
         assert.equal(replyAtIdp(t, answered, binding, REQUESTS).relayState, null);
-        await t.close();
       });
 
-      test(`an IdP whose ${name} SLO endpoint has a ResponseLocation gets the reply there`, async () => {
+      test(`an IdP whose ${name} SLO endpoint has a ResponseLocation gets the reply there`, async (c) => {
         const t = await startApp(dialect);
+        c.after(() => t.close());
         const idp = new IdpWithSlo(await credential('contoso-signing'), {
           binding,
           location: REQUESTS,
@@ -186,12 +187,12 @@ for (const dialect of DIALECTS) {
           ),
         );
         assert.equal(replyAtIdp(t, answered, binding, RESPONSES).relayState, RELAY_STATE);
-        await t.close();
       });
     }
 
-    test('a posted LogoutRequest with a repeated RelayState is refused, and signs nobody out', async () => {
+    test('a posted LogoutRequest with a repeated RelayState is refused, and signs nobody out', async (c) => {
       const t = await startApp(dialect);
+      c.after(() => t.close());
       const idp = new IdpWithSlo(await credential('contoso-signing'), {
         binding: BINDING.redirect,
         location: REQUESTS,
@@ -208,7 +209,6 @@ for (const dialect of DIALECTS) {
       });
       assert.equal(answered.statusCode, 400);
       assert.equal((await bsimon.get('/api/0/users/me/')).statusCode, 200);
-      await t.close();
     });
   });
 }

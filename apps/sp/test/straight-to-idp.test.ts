@@ -23,8 +23,9 @@ const hasButton = (body: string) =>
 
 for (const dialect of DIALECTS) {
   describe(`sending members straight to the IdP, on ${dialect}`, () => {
-    test('with the setting on, a signed-out visit to an organization page goes to the IdP, bound to this browser, and the sign-in lands on the page asked for', async () => {
+    test('with the setting on, a signed-out visit to an organization page goes to the IdP, bound to this browser, and the sign-in lands on the page asked for', async (c) => {
       const t = await startApp(dialect);
+      c.after(() => t.close());
       const idp = await TestIdp.create();
       const owner = await ssoOrganization(t, 'acme', idp);
       await setOptions(owner, 'acme', { sendToIdp: true });
@@ -64,21 +65,21 @@ for (const dialect of DIALECTS) {
       const home = await bsimon.get(location(landed));
       assert.equal(home.statusCode, 200);
       assert.match(home.body, new RegExp(BSIMON.email.replace('.', '\\.')));
-      await t.close();
     });
 
-    test('with the setting off, the signed-out visitor gets the login page, as before', async () => {
+    test('with the setting off, the signed-out visitor gets the login page, as before', async (c) => {
       const t = await startApp(dialect);
+      c.after(() => t.close());
       const idp = await TestIdp.create();
       await ssoOrganization(t, 'acme', idp);
       const { response, request } = await open(t.browser(), t, idp, '/organizations/acme/');
       assert.equal(request, null);
       assert.equal(location(response), '/auth/login/acme/?next=%2Forganizations%2Facme%2F');
-      await t.close();
     });
 
-    test('Require SSO sends signed-out members straight to the IdP without the setting; a setup not finished sends nobody', async () => {
+    test('Require SSO sends signed-out members straight to the IdP without the setting; a setup not finished sends nobody', async (c) => {
       const t = await startApp(dialect);
+      c.after(() => t.close());
       const idp = await TestIdp.create();
       const owner = await ssoOrganization(t, 'acme', idp);
       await setOptions(owner, 'acme', { requireSso: true });
@@ -90,11 +91,11 @@ for (const dialect of DIALECTS) {
       const { response, request } = await open(t.browser(), t, pendingIdp, '/organizations/globex/');
       assert.equal(request, null);
       assert.equal(location(response), '/auth/login/globex/?next=%2Forganizations%2Fglobex%2F');
-      await t.close();
     });
 
-    test('only a top-level page navigation starts a sign-in: not an image, a frame, a fetch or a prefetch', async () => {
+    test('only a top-level page navigation starts a sign-in: not an image, a frame, a fetch or a prefetch', async (c) => {
       const t = await startApp(dialect);
+      c.after(() => t.close());
       const idp = await TestIdp.create();
       const owner = await ssoOrganization(t, 'acme', idp);
       await setOptions(owner, 'acme', { sendToIdp: true });
@@ -110,11 +111,11 @@ for (const dialect of DIALECTS) {
         assert.equal(request, null, JSON.stringify(headers));
         assert.ok(location(response).startsWith('/auth/login/acme/'), JSON.stringify(headers));
       }
-      await t.close();
     });
 
-    test('pages owners may open without SSO keep the login page, with its password form', async () => {
+    test('pages owners may open without SSO keep the login page, with its password form', async (c) => {
       const t = await startApp(dialect);
+      c.after(() => t.close());
       const idp = await TestIdp.create();
       const owner = await ssoOrganization(t, 'acme', idp);
       await setOptions(owner, 'acme', { sendToIdp: true, requireSso: true });
@@ -126,11 +127,11 @@ for (const dialect of DIALECTS) {
       assert.equal(login.statusCode, 200);
       assert.ok(hasButton(login.body));
       assert.match(login.body, /Or sign in with email and password/);
-      await t.close();
     });
 
-    test('after a failed sign-in, "Try again" opens the button page, not another automatic sign-in', async () => {
+    test('after a failed sign-in, "Try again" opens the button page, not another automatic sign-in', async (c) => {
       const t = await startApp(dialect);
+      c.after(() => t.close());
       const idp = await TestIdp.create();
       const owner = await ssoOrganization(t, 'acme', idp);
       await setOptions(owner, 'acme', { sendToIdp: true });
@@ -154,7 +155,6 @@ for (const dialect of DIALECTS) {
       // The button still starts the sign-in (by POST, with the CSRF token).
       const started = await bsimon.post('/auth/login/acme/', {});
       assert.ok(location(started).startsWith(`${idp.ssoUrl}?`));
-      await t.close();
     });
   });
 }

@@ -33,8 +33,9 @@ function server() {
 }
 
 describe('schemas compiled on first use', () => {
-  test('validate requests (shared schemas, coercion) and shape responses as Fastify compiled them at start', async () => {
+  test('validate requests (shared schemas, coercion) and shape responses as Fastify compiled them at start', async (t) => {
     const app = server();
+    t.after(() => app.close());
     const ok = await app.inject({
       method: 'POST',
       url: '/people?verbose=true',
@@ -46,16 +47,15 @@ describe('schemas compiled on first use', () => {
     const bad = await app.inject({ method: 'POST', url: '/people', payload: { name: 'A', age: 'old' } });
     assert.equal(bad.statusCode, 400);
     assert.match(bad.json().message, /^body\/name must NOT have fewer than 2 characters/);
-    await app.close();
   });
 
-  test('a broken schema lets the server start and fails its route on the first request', async () => {
+  test('a broken schema lets the server start and fails its route on the first request', async (t) => {
     const app = Fastify({ schemaController: compileSchemasOnFirstUse() });
+    t.after(() => app.close());
     app.post('/broken', { schema: { body: { type: 'no-such-type' } } }, async () => 'unreached');
     app.get('/fine', async () => 'fine');
     await app.ready();
     assert.equal((await app.inject({ method: 'GET', url: '/fine' })).statusCode, 200);
     assert.equal((await app.inject({ method: 'POST', url: '/broken', payload: {} })).statusCode, 500);
-    await app.close();
   });
 });

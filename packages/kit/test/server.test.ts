@@ -87,8 +87,12 @@ function cookieFrom(response: { headers: Record<string, unknown> }): string {
 
 for (const dialect of DIALECTS) {
   describe(`kit server on ${dialect}`, () => {
-    test('keeps session data across requests in the database, keyed by an HttpOnly cookie', async () => {
+    test('keeps session data across requests in the database, keyed by an HttpOnly cookie', async (t) => {
       const { app, close } = await makeApp(await freshDatabaseUrl(dialect));
+      t.after(async () => {
+        await app.close();
+        await close();
+      });
       const first = await app.inject({ method: 'GET', url: '/count' });
       assert.equal(first.json().count, 1);
       assert.match(String(first.headers['set-cookie']), /federa_test_session=.*HttpOnly.*SameSite=Lax/);
@@ -104,12 +108,14 @@ for (const dialect of DIALECTS) {
         headers: { cookie: 'federa_test_session=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' },
       });
       assert.equal(stranger.json().count, 1);
-      await app.close();
-      await close();
     });
 
-    test('a sign-in re-keys the session: the old id stops working and leaves no row behind', async () => {
+    test('a sign-in re-keys the session: the old id stops working and leaves no row behind', async (t) => {
       const { app, sessionRows, close } = await makeApp(await freshDatabaseUrl(dialect));
+      t.after(async () => {
+        await app.close();
+        await close();
+      });
       const first = await app.inject({ method: 'GET', url: '/count' });
       const before = cookieFrom(first);
       const signedIn = await app.inject({ method: 'POST', url: '/sign-in', headers: { cookie: before } });
@@ -118,12 +124,14 @@ for (const dialect of DIALECTS) {
       assert.equal(await sessionRows(), 1);
       const old = await app.inject({ method: 'GET', url: '/count', headers: { cookie: before } });
       assert.equal(old.json().count, 1, 'the old id is a stranger now');
-      await app.close();
-      await close();
     });
 
-    test('a request without the cookie that names the earlier session takes its row over', async () => {
+    test('a request without the cookie that names the earlier session takes its row over', async (t) => {
       const { app, sessionRows, close } = await makeApp(await freshDatabaseUrl(dialect));
+      t.after(async () => {
+        await app.close();
+        await close();
+      });
       const first = await app.inject({ method: 'GET', url: '/count' });
       const before = cookieFrom(first);
       const { hash } = (
@@ -140,12 +148,14 @@ for (const dialect of DIALECTS) {
       // Naming nothing that exists: a new row, as for any first session.
       await app.inject({ method: 'POST', url: '/sign-in?replaces=nothing-of-the-kind' });
       assert.equal(await sessionRows(), 3);
-      await app.close();
-      await close();
     });
 
-    test('refuses a form post without the session CSRF token, accepts it with, and lets the ACS opt out', async () => {
+    test('refuses a form post without the session CSRF token, accepts it with, and lets the ACS opt out', async (t) => {
       const { app, close } = await makeApp(await freshDatabaseUrl(dialect));
+      t.after(async () => {
+        await app.close();
+        await close();
+      });
       const page = await app.inject({ method: 'GET', url: '/count' });
       const cookie = cookieFrom(page);
       const token = page.json().csrf as string;
@@ -173,8 +183,6 @@ for (const dialect of DIALECTS) {
       assert.equal(right.statusCode, 200);
       const acs = await app.inject({ method: 'POST', url: '/acs', payload: { SAMLResponse: 'x' } });
       assert.equal(acs.statusCode, 200);
-      await app.close();
-      await close();
     });
 
     test("every page names the service's icon, which is served with /favicon.ico, and a title is not said twice", async (t) => {
@@ -241,8 +249,12 @@ for (const dialect of DIALECTS) {
       assert.equal(live.statusCode, 403);
     });
 
-    test('an Authorization: Bearer header does not excuse a session route from the CSRF token', async () => {
+    test('an Authorization: Bearer header does not excuse a session route from the CSRF token', async (t) => {
       const { app, close } = await makeApp(await freshDatabaseUrl(dialect));
+      t.after(async () => {
+        await app.close();
+        await close();
+      });
       const cookie = cookieFrom(await app.inject({ method: 'GET', url: '/count' }));
       for (const authorization of ['Bearer bogus', 'bearer bogus', 'Basic Ym9ndXM=']) {
         const forged = await app.inject({
@@ -254,12 +266,14 @@ for (const dialect of DIALECTS) {
         assert.equal(forged.statusCode, 403, authorization);
         assert.match(forged.body, /csrf_failed/);
       }
-      await app.close();
-      await close();
     });
 
-    test('a route declared bearer-authenticated skips the CSRF check and cannot read the session cookie', async () => {
+    test('a route declared bearer-authenticated skips the CSRF check and cannot read the session cookie', async (t) => {
       const { app, close } = await makeApp(await freshDatabaseUrl(dialect));
+      t.after(async () => {
+        await app.close();
+        await close();
+      });
       const signedIn = await app.inject({ method: 'POST', url: '/sign-in' });
       const cookie = cookieFrom(signedIn);
       const headers = { cookie, authorization: 'Bearer token' };
@@ -269,15 +283,17 @@ for (const dialect of DIALECTS) {
       const whoami = await app.inject({ method: 'POST', url: '/api/whoami', headers, payload: { a: '1' } });
       assert.equal(whoami.statusCode, 500, 'the signed-in cookie is not read on a bearer route');
       assert.doesNotMatch(whoami.body, /u1/);
-      await app.close();
-      await close();
     });
   });
 }
 
 describe('kit server errors and headers', () => {
-  test('an AppError becomes its status with code, message and a correlation id; never a stack trace', async () => {
+  test('an AppError becomes its status with code, message and a correlation id; never a stack trace', async (t) => {
     const { app, close } = await makeApp(':memory:');
+    t.after(async () => {
+      await app.close();
+      await close();
+    });
     const page = await app.inject({ method: 'GET', url: '/refuse' });
     assert.equal(page.statusCode, 422);
     assert.match(page.body, /bad_thing/);
@@ -287,12 +303,14 @@ describe('kit server errors and headers', () => {
     const crash = await app.inject({ method: 'GET', url: '/crash' });
     assert.equal(crash.statusCode, 500);
     assert.doesNotMatch(crash.body, /secret internals|at .*\.ts/);
-    await app.close();
-    await close();
   });
 
-  test('escapes reflected values and sends a strict CSP', async () => {
+  test('escapes reflected values and sends a strict CSP', async (t) => {
     const { app, close } = await makeApp(':memory:');
+    t.after(async () => {
+      await app.close();
+      await close();
+    });
     const page = await app.inject({
       method: 'GET',
       url: `/echo?q=${encodeURIComponent('<script>alert(1)</script>')}`,
@@ -310,14 +328,16 @@ describe('kit server errors and headers', () => {
     );
     const missing = await app.inject({ method: 'GET', url: '/nowhere' });
     assert.equal(missing.statusCode, 404);
-    await app.close();
-    await close();
   });
 });
 
 describe('kit server route table', () => {
-  test('lists every route with how it is authorized, including the CSRF opt-outs', async () => {
+  test('lists every route with how it is authorized, including the CSRF opt-outs', async (t) => {
     const { app, close } = await makeApp(':memory:');
+    t.after(async () => {
+      await app.close();
+      await close();
+    });
     const posts = routeAuthTable(app).filter((r) => r.method === 'POST');
     assert.deepEqual(posts.map((r) => `${r.url} ${r.auth} ${r.csrf ? 'csrf' : 'no-csrf'}`).sort(), [
       '/acs session no-csrf',
@@ -327,13 +347,11 @@ describe('kit server route table', () => {
       '/sign-in session no-csrf',
     ]);
     assert.ok(routeAuthTable(app).some((r) => r.method === 'GET' && r.url === '/healthz'));
-    await app.close();
-    await close();
   });
 });
 
 describe('kit server health and metrics', () => {
-  test('answers /healthz, /readyz from the ready check, and /metrics in Prometheus format', async () => {
+  test('answers /healthz, /readyz from the ready check, and /metrics in Prometheus format', async (t) => {
     const database = connectDatabase<unknown>(':memory:');
     await migrateToLatest(database.db, { '0000-sessions': sessionsMigration });
     let ready = true;
@@ -343,6 +361,10 @@ describe('kit server health and metrics', () => {
       db: database.db,
       session: { cookieName: 'federa_test_session', maxAgeSeconds: 60, sameSite: 'lax', secure: false },
       ready: async () => ready,
+    });
+    t.after(async () => {
+      await app.close();
+      await database.close();
     });
     assert.equal((await app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200);
     assert.equal((await app.inject({ method: 'GET', url: '/readyz' })).statusCode, 200);
@@ -355,7 +377,5 @@ describe('kit server health and metrics', () => {
       /federa_sign_ins_total\{result="failure",code="AUDIENCE_MISMATCH",service="ws"\} 1/,
     );
     assert.match(metrics.body, /federa_http_request_duration_seconds_bucket\{.*route="\/readyz"/);
-    await app.close();
-    await database.close();
   });
 });

@@ -107,8 +107,9 @@ async function answer(t: TestApp, browser: Browser, slug: string, redirect: stri
 }
 
 describe('samlify as IdP', () => {
-  test('configured from its metadata, it finishes setup; SP- and IdP-initiated sign-ins reach the organization home', async () => {
+  test('configured from its metadata, it finishes setup; SP- and IdP-initiated sign-ins reach the organization home', async (c) => {
     const t = await startApp('sqlite');
+    c.after(() => t.close());
     const idp = await samlifyIdp();
     const owner = await saml2Organization(t, 'acme', idp.getMetadata(), {
       useNameIdAsUserId: '1',
@@ -136,6 +137,5 @@ describe('samlify as IdP', () => {
     const direct = await answer(t, idpInitiated, 'acme', null, BSIMON);
     assert.equal(location(direct), '/organizations/acme/', direct.body.slice(0, 2000));
     assert.equal((await idpInitiated.get('/organizations/acme/')).statusCode, 200);
-    await t.close();
   });
 });
