@@ -16,8 +16,9 @@ async function setUp(
 
 for (const dialect of DIALECTS) {
   describe(`admin API: applications on ${dialect}`, () => {
-    test('the gallery, and adding Sentry (sentry.io), Sentry (self-hosted) and your own application', async () => {
+    test('the gallery, and adding Sentry (sentry.io), Sentry (self-hosted) and your own application', async (t) => {
       const { idp, api } = await setUp(dialect);
+      t.after(() => idp.close());
       const templates = (await api.get('/applicationTemplates')).body.value;
       assert.deepEqual(
         templates.map((t: { id: string }) => t.id),
@@ -81,11 +82,11 @@ for (const dialect of DIALECTS) {
       });
       assert.equal(sameIdentifier.status, 409, 'an Identifier names one application in the tenant');
       assert.equal((await api.get('/applications')).body.value.length, 4, 'the refused ones were not added');
-      await idp.close();
     });
 
-    test('get by object id or application id, update properties, delete', async () => {
+    test('get by object id or application id, update properties, delete', async (t) => {
       const { idp, contoso, api } = await setUp(dialect);
+      t.after(() => idp.close());
       const byAppId = await api.get(`/applications/${contoso.app.appId}`);
       assert.equal(byAppId.status, 200);
       assert.equal(byAppId.body.id, contoso.app.id);
@@ -107,11 +108,11 @@ for (const dialect of DIALECTS) {
 
       assert.equal((await api.delete(`/applications/${contoso.app.id}`)).status, 204);
       assert.equal((await api.get(`/applications/${contoso.app.id}`)).status, 404);
-      await idp.close();
     });
 
-    test('SAML settings: Basic SAML Configuration, NameID, claims and signing; a refusal in one section leaves all as they were', async () => {
+    test('SAML settings: Basic SAML Configuration, NameID, claims and signing; a refusal in one section leaves all as they were', async (t) => {
       const { idp, contoso, api } = await setUp(dialect);
+      t.after(() => idp.close());
       const url = `/applications/${contoso.app.id}/saml`;
       const changed = await api.patch(url, {
         identifiers: [{ identifier: ACME.entityId }, { identifier: 'urn:acme:sentry', isDefault: true }],
@@ -196,11 +197,11 @@ for (const dialect of DIALECTS) {
       assert.equal(badSource.body.error.field, 'source');
       assert.equal((await api.delete(`${url}/claims/${claim.id}`)).status, 204);
       assert.equal((await api.delete(`${url}/claims/${claim.id}`)).status, 404);
-      await idp.close();
     });
 
-    test('SAML settings from the service provider’s metadata; metadata that is not SAML is refused on the field', async () => {
+    test('SAML settings from the service provider’s metadata; metadata that is not SAML is refused on the field', async (t) => {
       const { idp, contoso, api } = await setUp(dialect);
+      t.after(() => idp.close());
       const credential = await generateCredential({ cn: 'acme sp' });
       const metadata = buildSpMetadata({
         entityId: 'https://acme.example.com/saml/metadata/',
@@ -230,11 +231,11 @@ for (const dialect of DIALECTS) {
       const junk = await api.post(`/applications/${contoso.app.id}/saml/metadata`, { metadata: '<html/>' });
       assert.equal(junk.status, 400);
       assert.equal(junk.body.error.field, 'metadata');
-      await idp.close();
     });
 
-    test('the federation metadata URL serves signed metadata that parseMetadata verifies', async () => {
+    test('the federation metadata URL serves signed metadata that parseMetadata verifies', async (t) => {
       const { idp, contoso, api } = await setUp(dialect);
+      t.after(() => idp.close());
       const urls = await api.get(`/applications/${contoso.app.appId}/federation-metadata-url`);
       assert.equal(urls.status, 200);
       assert.equal(urls.body.entityId, `${BASE_URL}/${contoso.tenant.id}/`);
@@ -250,11 +251,11 @@ for (const dialect of DIALECTS) {
       const entity = parseMetadata(served.body, { role: 'idp' });
       assert.equal(entity.signature, 'verified-self');
       assert.equal(entity.entityId, urls.body.entityId);
-      await idp.close();
     });
 
-    test('certificates: list, create (inactive), download PEM, activate, delete; the active one cannot be deleted', async () => {
+    test('certificates: list, create (inactive), download PEM, activate, delete; the active one cannot be deleted', async (t) => {
       const { idp, contoso, api } = await setUp(dialect);
+      t.after(() => idp.close());
       const base = `/applications/${contoso.app.id}/certificates`;
       const [first] = (await api.get(base)).body.value;
       assert.equal(first.isActive, true);
@@ -298,11 +299,11 @@ for (const dialect of DIALECTS) {
       assert.equal((await api.delete(`${base}/${first.id}`)).status, 204);
       assert.equal((await api.post(`${base}/${first.id}/activate`)).status, 404);
       assert.equal((await api.get(`${base}/nothing/pem`)).status, 404);
-      await idp.close();
     });
 
-    test('assignments: a user by user name with Default Access, a group by name with a role; roles required once defined', async () => {
+    test('assignments: a user by user name with Default Access, a group by name with a role; roles required once defined', async (t) => {
       const { idp, contoso, api } = await setUp(dialect);
+      t.after(() => idp.close());
       const app = await api.post('/applications', { template: 'custom', displayName: 'Wiki' });
       const base = `/applications/${app.body.id}`;
       assert.deepEqual((await api.get(`${base}/appRoles`)).body.value, []);
@@ -360,7 +361,6 @@ for (const dialect of DIALECTS) {
       assert.equal((await api.delete(`${base}/assignments/${group.body.id}`)).status, 404);
       assert.equal((await api.delete(`${base}/appRoles/${role.body.id}`)).status, 204);
       assert.equal((await api.get(`${base}/assignments`)).body.value.length, 1);
-      await idp.close();
     });
   });
 }

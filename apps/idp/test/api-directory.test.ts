@@ -17,8 +17,9 @@ async function setUp(
 
 for (const dialect of DIALECTS) {
   describe(`admin API: users and groups on ${dialect}`, () => {
-    test('users: create returns the initial password once, then get, update, block, unblock, reset password and delete', async () => {
+    test('users: create returns the initial password once, then get, update, block, unblock, reset password and delete', async (t) => {
       const { idp, contoso, api } = await setUp(dialect);
+      t.after(() => idp.close());
       const created = await api.post('/users', {
         userPrincipalName: 'J.Doe@contoso.com',
         displayName: 'J.Doe',
@@ -78,11 +79,11 @@ for (const dialect of DIALECTS) {
       assert.equal(entry.actorId, contoso.admin.id);
       assert.match(entry.actorName, /admin@contoso\.com \(API token directory\)/);
       assert.ok(entry.correlationId, 'the audit entry names the API call');
-      await idp.close();
     });
 
-    test('users: the service’s rules answer 400 or 409 with the field, the schema 400 invalid_request, unknown 404', async () => {
+    test('users: the service’s rules answer 400 or 409 with the field, the schema 400 invalid_request, unknown 404', async (t) => {
       const { idp, contoso, api } = await setUp(dialect);
+      t.after(() => idp.close());
       const foreign = await api.post('/users', { userPrincipalName: 'x@fabrikam.com', displayName: 'X' });
       assert.equal(foreign.status, 400);
       assert.equal(foreign.body.error.code, 'validation_failed');
@@ -135,11 +136,11 @@ for (const dialect of DIALECTS) {
         3,
         'nothing was created by the refused calls',
       );
-      await idp.close();
     });
 
-    test('groups: create, add members by user name, list members, remove, delete; duplicate names 409; unknown user 400', async () => {
+    test('groups: create, add members by user name, list members, remove, delete; duplicate names 409; unknown user 400', async (t) => {
       const { idp, contoso, api } = await setUp(dialect);
+      t.after(() => idp.close());
       const created = await api.post('/groups', {
         displayName: 'Sentry users',
         description: 'Who uses Sentry',
@@ -184,7 +185,6 @@ for (const dialect of DIALECTS) {
         'Delete group',
         'Remove member from group',
       ]);
-      await idp.close();
     });
   });
 }

@@ -12,8 +12,9 @@ const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
 
 for (const dialect of DIALECTS) {
   describe(`admin API: sign-in logs on ${dialect}`, () => {
-    test('filters by result, application, user and time; pages newest first through nextLink; the tenant’s own only', async () => {
+    test('filters by result, application, user and time; pages newest first through nextLink; the tenant’s own only', async (t) => {
       const idp = await startIdp(dialect);
+      t.after(() => idp.close());
       const contoso = await seedContoso(idp.deps);
       const fabrikam = await createTenant(idp.deps, TEST_ACTOR, { name: 'Fabrikam', domain: 'fabrikam.com' });
       const row = (minutes: number, result: SignInResult, user: typeof contoso.simon | null, app: boolean) =>
@@ -109,11 +110,11 @@ for (const dialect of DIALECTS) {
       );
       const filteredPage = (await api.get('/signInLogs?result=failure&top=3')).body;
       assert.match(filteredPage.nextLink, /result=failure/);
-      await idp.close();
     });
 
-    test('refuses a bad filter, page size or skip token with 400 on the field; an unknown application 404', async () => {
+    test('refuses a bad filter, page size or skip token with 400 on the field; an unknown application 404', async (t) => {
       const idp = await startIdp(dialect);
+      t.after(() => idp.close());
       const contoso = await seedContoso(idp.deps);
       const api = apiClient(idp.app, await tokenFor(idp.deps, contoso.admin));
       const badResult = await api.get('/signInLogs?result=maybe');
@@ -128,7 +129,6 @@ for (const dialect of DIALECTS) {
       assert.equal(badToken.body.error.field, 'querystring.skipToken');
       const noApp = await api.get('/signInLogs?app=00000000-0000-4000-8000-000000000000');
       assert.equal(noApp.status, 404);
-      await idp.close();
     });
   });
 }

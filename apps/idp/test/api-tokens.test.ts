@@ -22,8 +22,9 @@ async function adminBrowser(idp: TestIdp): Promise<Browser> {
 
 for (const dialect of DIALECTS) {
   describe(`admin API tokens on ${dialect}`, () => {
-    test('a token made in the portal is shown once, kept only as its SHA-256, works, and stops working when revoked', async () => {
+    test('a token made in the portal is shown once, kept only as its SHA-256, works, and stops working when revoked', async (t) => {
       const idp = await startIdp(dialect);
+      t.after(() => idp.close());
       const contoso = await seedContoso(idp.deps);
       const browser = await adminBrowser(idp);
       const page = await browser.get('/portal/api-tokens');
@@ -70,11 +71,11 @@ for (const dialect of DIALECTS) {
       const activities = (await listAudit(idp.deps.db, contoso.tenant.id)).map((e) => e.activity);
       assert.ok(activities.includes('Add API token'));
       assert.ok(activities.includes('Revoke API token'));
-      await idp.close();
     });
 
-    test('the portal refuses a token without a name, beside the field, and makes none', async () => {
+    test('the portal refuses a token without a name, beside the field, and makes none', async (t) => {
       const idp = await startIdp(dialect);
+      t.after(() => idp.close());
       await seedContoso(idp.deps);
       const browser = await adminBrowser(idp);
       const refused = await browser.post('/portal/api-tokens', { name: '  ', lifetimeDays: '30' });
@@ -90,11 +91,11 @@ for (const dialect of DIALECTS) {
         _csrf: 'forged',
       });
       assert.equal(noCsrf.statusCode, 403);
-      await idp.close();
     });
 
-    test('without a token, with a malformed, unknown or expired one, or another scheme: 401 with a stable code', async () => {
+    test('without a token, with a malformed, unknown or expired one, or another scheme: 401 with a stable code', async (t) => {
       const idp = await startIdp(dialect);
+      t.after(() => idp.close());
       const contoso = await seedContoso(idp.deps);
       const token = await tokenFor(idp.deps, contoso.admin, 'short', 7);
 
@@ -126,11 +127,11 @@ for (const dialect of DIALECTS) {
       const expired = await apiClient(idp.app, token).get('/users');
       assert.equal(expired.status, 401);
       assert.equal(expired.body.error.code, 'invalid_token');
-      await idp.close();
     });
 
-    test('a token stops working when the administrator who made it is blocked or no longer an administrator', async () => {
+    test('a token stops working when the administrator who made it is blocked or no longer an administrator', async (t) => {
       const idp = await startIdp(dialect);
+      t.after(() => idp.close());
       const contoso = await seedContoso(idp.deps);
       const { user: second } = await createUser(idp.deps, TEST_ACTOR, contoso.tenant.id, {
         userPrincipalName: 'second@contoso.com',
@@ -146,11 +147,11 @@ for (const dialect of DIALECTS) {
       assert.equal((await api.get('/organization')).status, 200);
       assert.equal((await admin.patch(`/users/${second.id}`, { isAdmin: false })).status, 200);
       assert.equal((await api.get('/organization')).status, 401);
-      await idp.close();
     });
 
-    test('a token sees only its own tenant: another tenant’s users, groups and applications are not found, nor assignable', async () => {
+    test('a token sees only its own tenant: another tenant’s users, groups and applications are not found, nor assignable', async (t) => {
       const idp = await startIdp(dialect);
+      t.after(() => idp.close());
       const contoso = await seedContoso(idp.deps);
       const fabrikam = await createTenant(idp.deps, TEST_ACTOR, { name: 'Fabrikam', domain: 'fabrikam.com' });
       const { user: fabAdmin } = await createUser(idp.deps, TEST_ACTOR, fabrikam.id, {
@@ -197,7 +198,6 @@ for (const dialect of DIALECTS) {
       assert.equal(crossMember.status, 400);
       assert.equal(crossMember.body.error.field, 'user');
       assert.equal((await con.get(`/applications/${fabApp.id}`)).status, 404);
-      await idp.close();
     });
   });
 }

@@ -11,8 +11,9 @@ import { acmeValidates, metadataCertificates, redirectRequest } from './support/
 
 for (const dialect of DIALECTS) {
   describe(`signing certificates and federation metadata on ${dialect}`, () => {
-    test('the App Federation Metadata URL serves signed metadata that parseMetadata verifies, with the tenant’s addresses', async () => {
+    test('the App Federation Metadata URL serves signed metadata that parseMetadata verifies, with the tenant’s addresses', async (t) => {
       const idp = await startIdp(dialect);
+      t.after(() => idp.close());
       const contoso = await seedContoso(idp.deps);
       for (const segment of [contoso.tenant.id, 'contoso.com']) {
         const response = await idp.app.inject({
@@ -41,11 +42,11 @@ for (const dialect of DIALECTS) {
         url: `/${contoso.tenant.id}/federationmetadata/2007-06/federationmetadata.xml`,
       });
       assert.equal(missing.statusCode, 404);
-      await idp.close();
     });
 
-    test('the private key is stored sealed (AES-256-GCM), never as PEM', async () => {
+    test('the private key is stored sealed (AES-256-GCM), never as PEM', async (t) => {
       const idp = await startIdp(dialect);
+      t.after(() => idp.close());
       const contoso = await seedContoso(idp.deps);
       const rows = await idp.deps.db
         .selectFrom('signing_certificates')
@@ -55,11 +56,11 @@ for (const dialect of DIALECTS) {
       assert.equal(rows.length, 1);
       assert.match(rows[0]!.private_key_sealed, /^v1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
       assert.doesNotMatch(rows[0]!.private_key_sealed, /PRIVATE KEY/);
-      await idp.close();
     });
 
-    test('rollover: a new certificate is inactive but listed in the metadata; made active, responses are signed with it', async () => {
+    test('rollover: a new certificate is inactive but listed in the metadata; made active, responses are signed with it', async (t) => {
       const idp = await startIdp(dialect);
+      t.after(() => idp.close());
       const contoso = await seedContoso(idp.deps);
       const [oldCertificate] = await metadataCertificates(idp.app, contoso.tenant, contoso.app);
       const next = await createCertificate(idp.deps, TEST_ACTOR, contoso.tenant.id, contoso.app.id);
@@ -109,11 +110,11 @@ for (const dialect of DIALECTS) {
         active.map((c) => c.id),
         [next.id],
       );
-      await idp.close();
     });
 
-    test('the certificate page adds, activates, downloads (Base64, PEM, raw DER) and deletes certificates; signing options apply', async () => {
+    test('the certificate page adds, activates, downloads (Base64, PEM, raw DER) and deletes certificates; signing options apply', async (t) => {
       const idp = await startIdp(dialect);
+      t.after(() => idp.close());
       const contoso = await seedContoso(idp.deps);
       const browser = new Browser(idp.app);
       await browser.signIn(
@@ -189,7 +190,6 @@ for (const dialect of DIALECTS) {
         requestIds: [request.id],
       });
       assert.deepEqual(assertion.signed, { response: true, assertion: true });
-      await idp.close();
     });
   });
 }

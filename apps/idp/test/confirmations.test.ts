@@ -13,8 +13,9 @@ import { ADMIN_PASSWORD, seedContoso } from './support/seed.ts';
 
 for (const dialect of DIALECTS) {
   describe(`destructive actions are confirmed on ${dialect}`, () => {
-    test('removing an assignment, removing a group member and deleting a group each ask first', async () => {
+    test('removing an assignment, removing a group member and deleting a group each ask first', async (t) => {
       const idp = await startIdp(dialect);
+      t.after(() => idp.close());
       const contoso = await seedContoso(idp.deps);
       const tenantId = contoso.tenant.id;
       const group = await createGroup(idp.deps, TEST_ACTOR, tenantId, { displayName: 'Sentry users' });
@@ -74,7 +75,6 @@ for (const dialect of DIALECTS) {
         303,
       );
       assert.equal(await findGroup(idp.deps.db, tenantId, group.id), null);
-      await idp.close();
     });
   });
 }

@@ -52,8 +52,9 @@ async function logoutAnswer(idp: TestIdp, contoso: Contoso): Promise<string> {
 
 for (const dialect of DIALECTS) {
   describe(`LogoutResponses and ResponseLocation on ${dialect}`, () => {
-    test('the LogoutResponse goes to the ResponseLocation of the SLO endpoint in the SP metadata, with it as Destination', async () => {
+    test('the LogoutResponse goes to the ResponseLocation of the SLO endpoint in the SP metadata, with it as Destination', async (t) => {
       const idp = await startIdp(dialect);
+      t.after(() => idp.close());
       const contoso = await seedContoso(idp.deps);
       await applySpMetadata(
         idp.deps,
@@ -77,11 +78,11 @@ for (const dialect of DIALECTS) {
         expectedDestination: SLO_RESPONSES,
       });
       assert.equal(response.inResponseTo, '_logout-rl');
-      await idp.close();
     });
 
-    test('without a ResponseLocation the Logout URL takes the response; a Logout URL typed by hand drops the one from metadata', async () => {
+    test('without a ResponseLocation the Logout URL takes the response; a Logout URL typed by hand drops the one from metadata', async (t) => {
       const idp = await startIdp(dialect);
+      t.after(() => idp.close());
       const contoso = await seedContoso(idp.deps);
       await applySpMetadata(
         idp.deps,
@@ -125,11 +126,11 @@ for (const dialect of DIALECTS) {
         null,
       );
       assert.ok((await logoutAnswer(idp, contoso)).startsWith(`${typed}?SAMLResponse=`));
-      await idp.close();
     });
 
-    test('a ResponseLocation the Directory would not send a browser to refuses the metadata', async () => {
+    test('a ResponseLocation the Directory would not send a browser to refuses the metadata', async (t) => {
       const idp = await startIdp(dialect);
+      t.after(() => idp.close());
       const contoso = await seedContoso(idp.deps);
       await assert.rejects(
         applySpMetadata(
@@ -149,7 +150,6 @@ for (const dialect of DIALECTS) {
       );
       const app = await findApplication(idp.deps.db, contoso.tenant.id, contoso.app.id);
       assert.equal(app?.logoutResponseUrl, null);
-      await idp.close();
     });
   });
 }

@@ -18,8 +18,9 @@ const SLO = 'http://localhost:5000/saml/sls/acme/';
 
 for (const dialect of DIALECTS) {
   describe(`sign-out and single logout on ${dialect}`, () => {
-    test('a LogoutRequest by HTTP-Redirect ends the session and a signed LogoutResponse goes to the Logout URL', async () => {
+    test('a LogoutRequest by HTTP-Redirect ends the session and a signed LogoutResponse goes to the Logout URL', async (t) => {
       const idp = await startIdp(dialect);
+      t.after(() => idp.close());
       const contoso = await seedContoso(idp.deps);
       await updateBasicSaml(idp.deps, TEST_ACTOR, contoso.tenant.id, contoso.app.id, {
         identifiers: [{ identifier: ACME.entityId, isDefault: true }],
@@ -63,11 +64,11 @@ for (const dialect of DIALECTS) {
       });
       assert.equal(response.inResponseTo, '_logout-1');
       assert.equal((await browser.get('/myapps')).statusCode, 303, 'signed out of the IdP');
-      await idp.close();
     });
 
-    test('a LogoutRequest from an unknown issuer is refused with AADSTS700016 and leaves the session', async () => {
+    test('a LogoutRequest from an unknown issuer is refused with AADSTS700016 and leaves the session', async (t) => {
       const idp = await startIdp(dialect);
+      t.after(() => idp.close());
       const contoso = await seedContoso(idp.deps);
       const browser = new Browser(idp.app);
       await browser.signIn(
@@ -88,11 +89,11 @@ for (const dialect of DIALECTS) {
       assert.equal(page.statusCode, 400);
       assert.match(page.body, /AADSTS700016/);
       assert.equal((await browser.get('/myapps')).statusCode, 200);
-      await idp.close();
     });
 
-    test('Sign out (a form with the CSRF token) ends the session; without the token it is refused', async () => {
+    test('Sign out (a form with the CSRF token) ends the session; without the token it is refused', async (t) => {
       const idp = await startIdp(dialect);
+      t.after(() => idp.close());
       await seedContoso(idp.deps);
       const browser = new Browser(idp.app);
       await browser.signIn(
@@ -107,11 +108,11 @@ for (const dialect of DIALECTS) {
       assert.equal(out.headers.location, '/signed-out');
       assert.match((await browser.get('/signed-out')).body, /You signed out/);
       assert.equal((await browser.get('/myapps')).statusCode, 303);
-      await idp.close();
     });
 
-    test('the sign-in form is rate limited per IP address', async () => {
+    test('the sign-in form is rate limited per IP address', async (t) => {
       const idp = await startIdp(dialect, { signInRateLimitPerMinute: 3 });
+      t.after(() => idp.close());
       await seedContoso(idp.deps);
       const browser = new Browser(idp.app);
       let page = await browser.get('/common/login');
@@ -119,7 +120,6 @@ for (const dialect of DIALECTS) {
       const limited = await browser.signIn('B.Simon@contoso.com', USER_PASSWORD, page);
       assert.equal(limited.statusCode, 429);
       assert.match(limited.body, /Too many sign-in attempts/);
-      await idp.close();
     });
   });
 }

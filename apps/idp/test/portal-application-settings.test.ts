@@ -25,8 +25,9 @@ async function setUp(
 
 for (const dialect of DIALECTS) {
   describe(`admin portal: application settings on ${dialect}`, () => {
-    test('Attributes & Claims: Entra’s defaults; NameID source and format; add, edit, remove a claim; group and role claims', async () => {
+    test('Attributes & Claims: Entra’s defaults; NameID source and format; add, edit, remove a claim; group and role claims', async (t) => {
       const { idp, contoso, browser } = await setUp(dialect);
+      t.after(() => idp.close());
       const base = `/portal/applications/${contoso.app.id}/sso/claims`;
       const page = await browser.get(base);
       for (const name of ['givenname', 'surname', 'emailaddress', 'name']) {
@@ -111,11 +112,11 @@ for (const dialect of DIALECTS) {
         'Update role claim',
       ])
         assert.ok(activities.includes(a), a);
-      await idp.close();
     });
 
-    test('Properties, Users and groups (Default Access, app roles), and Delete', async () => {
+    test('Properties, Users and groups (Default Access, app roles), and Delete', async (t) => {
       const { idp, contoso, browser } = await setUp(dialect);
+      t.after(() => idp.close());
       const base = `/portal/applications/${contoso.app.id}`;
       assert.equal((await browser.get(base)).statusCode, 200);
       assert.equal((await browser.get(`${base}/properties`)).statusCode, 200);
@@ -249,7 +250,6 @@ for (const dialect of DIALECTS) {
         ).length,
         0,
       );
-      await idp.close();
     });
   });
 }

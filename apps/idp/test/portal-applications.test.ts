@@ -45,8 +45,9 @@ function basicForm(
 
 for (const dialect of DIALECTS) {
   describe(`admin portal: enterprise applications on ${dialect}`, () => {
-    test('New application › gallery search › Sentry (self-hosted) for acme at http://localhost:5000 fills in Identifier, Reply URL and Sign on URL', async () => {
+    test('New application › gallery search › Sentry (self-hosted) for acme at http://localhost:5000 fills in Identifier, Reply URL and Sign on URL', async (t) => {
       const { idp, contoso, browser } = await setUp(dialect);
+      t.after(() => idp.close());
       const gallery = await browser.get('/portal/applications/new?q=sentry');
       assert.match(gallery.body, /<strong>Sentry<\/strong>/);
       assert.match(gallery.body, /<strong>Sentry \(self-hosted\)<\/strong>/);
@@ -124,11 +125,11 @@ for (const dialect of DIALECTS) {
       for (const name of ['Federa Workspace', 'Payroll', 'Sentry'])
         assert.match(list.body, new RegExp(`>${name}</a>`));
       assert.equal((await listApplications(idp.deps.db, contoso.tenant.id, 'pay')).length, 1);
-      await idp.close();
     });
 
-    test('the Single sign-on page is laid out as Entra’s, with the metadata URL, Login URL, Identifier and Logout URL to copy', async () => {
+    test('the Single sign-on page is laid out as Entra’s, with the metadata URL, Login URL, Identifier and Logout URL to copy', async (t) => {
       const { idp, contoso, browser } = await setUp(dialect);
+      t.after(() => idp.close());
       const page = await browser.get(`/portal/applications/${contoso.app.id}/sso`);
       assert.equal(page.statusCode, 200);
       const order = [
@@ -157,11 +158,11 @@ for (const dialect of DIALECTS) {
         `/${contoso.tenant.id}/federationmetadata/2007-06/federationmetadata.xml?appid=${contoso.app.appId}&download=1`,
       );
       assert.match(String(download.headers['content-disposition']), /attachment; filename="Sentry.xml"/);
-      await idp.close();
     });
 
-    test('Basic SAML Configuration: several Identifiers and Reply URLs with one default each and indexes; Entra’s validation beside each field', async () => {
+    test('Basic SAML Configuration: several Identifiers and Reply URLs with one default each and indexes; Entra’s validation beside each field', async (t) => {
       const { idp, contoso, browser } = await setUp(dialect);
+      t.after(() => idp.close());
       const url = `/portal/applications/${contoso.app.id}/sso/basic`;
       assert.equal((await browser.get(url)).statusCode, 200);
       const saved = await browser.post(
@@ -236,11 +237,11 @@ for (const dialect of DIALECTS) {
       const empty = await browser.post(otherUrl, basicForm([''], [['', '']]));
       assert.match(empty.body, /Enter at least one Identifier/);
       assert.match(empty.body, /Enter at least one Reply URL/);
-      await idp.close();
     });
 
-    test('uploading SP metadata fills in the Basic SAML Configuration and records the SP signing certificate', async () => {
+    test('uploading SP metadata fills in the Basic SAML Configuration and records the SP signing certificate', async (t) => {
       const { idp, contoso, browser } = await setUp(dialect);
+      t.after(() => idp.close());
       const other = await browser.post('/portal/applications/new/custom', { displayName: 'Globex' });
       const id = String(other.headers.location).split('/').pop()!;
       const sp = await generateCredential({ cn: 'globex' });
@@ -294,7 +295,6 @@ for (const dialect of DIALECTS) {
         file,
       );
       assert.equal(forged.statusCode, 403, 'a multipart form needs the CSRF token too');
-      await idp.close();
     });
   });
 }

@@ -51,8 +51,9 @@ const navigation = (site: 'same-origin' | 'none' | 'cross-site') => ({
 
 for (const dialect of DIALECTS) {
   describe(`the admin portal's own cookie on ${dialect}`, () => {
-    test('sign-in sets the SSO cookie SameSite=None and the portal’s cookie SameSite=Lax; sign-out clears both', async () => {
+    test('sign-in sets the SSO cookie SameSite=None and the portal’s cookie SameSite=Lax; sign-out clears both', async (t) => {
       const idp = await startIdp(dialect);
+      t.after(() => idp.close());
       await seedContoso(idp.deps);
       const { browser, signedIn } = await signedInAdmin(idp);
       const sso = setCookie(signedIn, SESSION_COOKIE);
@@ -69,11 +70,11 @@ for (const dialect of DIALECTS) {
       assert.match(String(setCookie(signedOut, PORTAL_COOKIE)), /Expires=Thu, 01 Jan 1970/);
       assert.equal(browser.cookies.has(PORTAL_COOKIE), false);
       assert.equal(browser.cookies.has(SESSION_COOKIE), false);
-      await idp.close();
     });
 
-    test('the SSO cookie alone opens no portal page and changes nothing, even with a valid CSRF token', async () => {
+    test('the SSO cookie alone opens no portal page and changes nothing, even with a valid CSRF token', async (t) => {
       const idp = await startIdp(dialect);
+      t.after(() => idp.close());
       await seedContoso(idp.deps);
       const { browser } = await signedInAdmin(idp);
       await browser.get('/portal/users/new');
@@ -95,11 +96,11 @@ for (const dialect of DIALECTS) {
       assert.equal((await browser.get('/portal/users')).statusCode, 200);
       // My Apps only reads, and is reached from other sites: the SSO cookie is enough there.
       assert.equal((await sso.get('/myapps')).statusCode, 200);
-      await idp.close();
     });
 
-    test('a portal cookie counts only beside the SSO session it was made for', async () => {
+    test('a portal cookie counts only beside the SSO session it was made for', async (t) => {
       const idp = await startIdp(dialect);
+      t.after(() => idp.close());
       await seedContoso(idp.deps);
       const { browser: admin } = await signedInAdmin(idp);
       const other = new Browser(idp.app);
@@ -114,11 +115,11 @@ for (const dialect of DIALECTS) {
       stale.cookies.set(PORTAL_COOKIE, signedOut);
       assert.equal((await stale.get('/portal/users')).statusCode, 303, 'sign-out ended the old one');
       assert.equal((await admin.get('/portal/users')).statusCode, 200);
-      await idp.close();
     });
 
-    test('the sign-in page opens the portal again from the SSO session only on a navigation started here or by hand', async () => {
+    test('the sign-in page opens the portal again from the SSO session only on a navigation started here or by hand', async (t) => {
       const idp = await startIdp(dialect);
+      t.after(() => idp.close());
       await seedContoso(idp.deps);
       const { browser } = await signedInAdmin(idp);
       const url = '/common/login?return=%2Fportal%2Fusers';
@@ -142,18 +143,17 @@ for (const dialect of DIALECTS) {
       const myApps = await ssoCookieOnly(browser).get('/common/login?return=%2Fmyapps', navigation('none'));
       assert.equal(myApps.headers.location, '/myapps');
       assert.equal(setCookie(myApps, PORTAL_COOKIE), null);
-      await idp.close();
     });
 
-    test('every password sign-in sets the portal’s cookie; the portal still asks for an administrator', async () => {
+    test('every password sign-in sets the portal’s cookie; the portal still asks for an administrator', async (t) => {
       const idp = await startIdp(dialect);
+      t.after(() => idp.close());
       await seedContoso(idp.deps);
       const browser = new Browser(idp.app);
       const signedIn = await browser.signIn('B.Simon@contoso.com', USER_PASSWORD);
       assert.match(String(setCookie(signedIn, PORTAL_COOKIE)), /SameSite=Lax/);
       const refused = await browser.get('/portal/users');
       assert.equal(refused.statusCode, 403, 'and the portal still asks for an administrator');
-      await idp.close();
     });
   });
 }

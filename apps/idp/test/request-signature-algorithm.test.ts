@@ -70,8 +70,9 @@ function nodeSamlSha1(contoso: Contoso, sp: GeneratedCredential): SAML {
 
 for (const dialect of DIALECTS) {
   describe(`the algorithm of signed requests on ${dialect}`, () => {
-    test('a SHA-1-signed AuthnRequest from node-saml is accepted where the app allows RSA-SHA1 requests, though it responds with SHA-256', async () => {
+    test('a SHA-1-signed AuthnRequest from node-saml is accepted where the app allows RSA-SHA1 requests, though it responds with SHA-256', async (t) => {
       const idp = await startIdp(dialect, { clock: new ManualClock(new Date()) });
+      t.after(() => idp.close());
       const { contoso, sp } = await signingSp(idp);
       await allowSha1Requests(idp, contoso, true);
       const url = await nodeSamlSha1(contoso, sp).getAuthorizeUrlAsync('/organizations/acme/', undefined, {});
@@ -93,11 +94,11 @@ for (const dialect of DIALECTS) {
       assert.equal(form.action, ACME.acsUrl);
       assert.ok(form.xml.includes(`Algorithm="${RSA_SHA256}"`), 'the response is signed with SHA-256');
       assert.ok(!form.xml.includes(RSA_SHA1));
-      await idp.close();
     });
 
-    test('refused by default with AADSTS76021, telling the admin it is the algorithm and which setting allows it', async () => {
+    test('refused by default with AADSTS76021, telling the admin it is the algorithm and which setting allows it', async (t) => {
       const idp = await startIdp(dialect, { clock: new ManualClock(new Date()) });
+      t.after(() => idp.close());
       const { contoso, sp } = await signingSp(idp);
       const app = await findApplication(idp.deps.db, contoso.tenant.id, contoso.app.id);
       assert.equal(app?.allowSha1Requests, false, 'off unless an admin turns it on (baseline 5)');
@@ -120,11 +121,11 @@ for (const dialect of DIALECTS) {
       });
       const again = await nodeSamlSha1(contoso, sp).getAuthorizeUrlAsync('/', undefined, {});
       assert.equal((await new Browser(idp.app).get(again.slice(BASE_URL.length))).statusCode, 400);
-      await idp.close();
     });
 
-    test('a SHA-1-signed LogoutRequest follows the same setting, and the LogoutResponse is signed with the app’s SHA-256', async () => {
+    test('a SHA-1-signed LogoutRequest follows the same setting, and the LogoutResponse is signed with the app’s SHA-256', async (t) => {
       const idp = await startIdp(dialect, { clock: new ManualClock(new Date()) });
+      t.after(() => idp.close());
       const { contoso, sp } = await signingSp(idp);
       const logoutUrl = () =>
         encodeRedirect({
@@ -150,11 +151,11 @@ for (const dialect of DIALECTS) {
       const location = String(answered.headers.location);
       assert.ok(location.startsWith(`${SLO}?SAMLResponse=`));
       assert.equal(decodeRedirect(rawQuery(location)).signature?.algorithm, RSA_SHA256);
-      await idp.close();
     });
 
-    test('migration 0005 keeps SHA-1 requests for the applications that signed with SHA-1 before, and only those', async () => {
+    test('migration 0005 keeps SHA-1 requests for the applications that signed with SHA-1 before, and only those', async (t) => {
       const database = connectDatabase<IdpDatabase>(await freshDatabaseUrl(dialect), { poolSize: 2 });
+      t.after(() => database.close());
       const db = database.db as unknown as Kysely<unknown>;
       const before = Object.fromEntries(Object.entries(migrations).filter(([name]) => name < '0005'));
       await migrateToLatest(db, before);
@@ -205,7 +206,6 @@ for (const dialect of DIALECTS) {
           ['a-sha256', 0, null],
         ],
       );
-      await database.close();
     });
   });
 }

@@ -34,8 +34,9 @@ async function signedInAdmin(app: FastifyInstance): Promise<Browser> {
 
 for (const dialect of DIALECTS) {
   describe(`route authorization of Federa Directory on ${dialect}`, () => {
-    test('every state-changing route of the session refuses a request without the CSRF token, even with a bearer token, bogus or valid', async () => {
+    test('every state-changing route of the session refuses a request without the CSRF token, even with a bearer token, bogus or valid', async (t) => {
       const idp = await startIdp(dialect);
+      t.after(() => idp.close());
       const contoso = await seedContoso(idp.deps);
       const browser = await signedInAdmin(idp.app);
       const token = await tokenFor(idp.deps, contoso.admin);
@@ -70,11 +71,11 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(optedOut, ['POST /:tenant/saml2']);
       const users = await idp.deps.db.selectFrom('users').select('user_principal_name').execute();
       assert.equal(users.length, 3, 'no user was created');
-      await idp.close();
     });
 
-    test('the admin API is bearer-authenticated, all of it and nothing else', async () => {
+    test('the admin API is bearer-authenticated, all of it and nothing else', async (t) => {
       const idp = await startIdp(dialect);
+      t.after(() => idp.close());
       const table = routeAuthTable(idp.app);
       const api = table.filter((r) => r.url.startsWith('/api/'));
       assert.ok(api.length > 30);
@@ -88,16 +89,17 @@ for (const dialect of DIALECTS) {
         [],
         'no page is bearer-authenticated',
       );
-      await idp.close();
     });
 
-    test('the admin API ignores the portal’s cookies: without a valid bearer token every operation is 401', async () => {
+    test('the admin API ignores the portal’s cookies: without a valid bearer token every operation is 401', async (t) => {
       const idp = await startIdp(dialect);
+      t.after(() => idp.close());
       await seedContoso(idp.deps);
       const browser = await signedInAdmin(idp.app);
       const operations = routeAuthTable(idp.app).filter(
         (r) => r.auth === 'bearer' && r.method !== 'HEAD' && !r.url.endsWith('/openapi.json'),
       );
+      assert.ok(operations.length > 30, `the admin API's operations are all here (${operations.length})`);
       for (const route of operations) {
         for (const authorization of [undefined, 'Bearer bogus', `Bearer fdt_${'A'.repeat(43)}`]) {
           const response = await idp.app.inject({
@@ -116,7 +118,6 @@ for (const dialect of DIALECTS) {
           assert.equal(response.headers['set-cookie'], undefined, 'the session was not touched');
         }
       }
-      await idp.close();
     });
   });
 }

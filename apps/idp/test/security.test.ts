@@ -16,7 +16,7 @@ import { redirectRequest } from './support/sp.ts';
 
 for (const dialect of DIALECTS) {
   describe(`security baseline on ${dialect}`, () => {
-    test('no password, SAML message, session id or key reaches a log line, even at trace level without redaction', async () => {
+    test('no password, SAML message, session id or key reaches a log line, even at trace level without redaction', async (t) => {
       const lines: string[] = [];
       const sink = new Writable({
         write(chunk, _encoding, done) {
@@ -33,6 +33,10 @@ for (const dialect of DIALECTS) {
         clock,
         random: systemRandom,
         logger: pino({ level: 'trace' }, sink),
+      });
+      t.after(async () => {
+        await app.close();
+        await database.close();
       });
       const contoso = await seedContoso(app.deps);
       const browser = new Browser(app);
@@ -75,12 +79,11 @@ for (const dialect of DIALECTS) {
         assert.ok(!log.includes(secret), `a log line contains ${secret.slice(0, 12)}…`);
       }
       assert.doesNotMatch(log, /PRIVATE KEY|argon2id|<samlp:/);
-      await app.close();
-      await database.close();
     });
 
-    test('reflected values are escaped: an Identifier carrying markup appears as text on the error page', async () => {
+    test('reflected values are escaped: an Identifier carrying markup appears as text on the error page', async (t) => {
       const idp = await startIdp(dialect);
+      t.after(() => idp.close());
       await seedContoso(idp.deps);
       const page = await new Browser(idp.app).get(
         redirectRequest(idp.clock, { issuer: 'urn:x"><script>alert(1)</script>' }).url,
@@ -88,11 +91,11 @@ for (const dialect of DIALECTS) {
       assert.match(page.body, /AADSTS700016/);
       assert.doesNotMatch(page.body, /<script>alert/);
       assert.match(page.body, /&#60;script&#62;alert\(1\)&#60;\/script&#62;/);
-      await idp.close();
     });
 
-    test('pages carry a strict CSP; every portal form post needs the session’s CSRF token', async () => {
+    test('pages carry a strict CSP; every portal form post needs the session’s CSRF token', async (t) => {
       const idp = await startIdp(dialect);
+      t.after(() => idp.close());
       const contoso = await seedContoso(idp.deps);
       const browser = new Browser(idp.app);
       await browser.signIn(
@@ -125,7 +128,6 @@ for (const dialect of DIALECTS) {
       }
       const users = await idp.deps.db.selectFrom('users').select('id').execute();
       assert.equal(users.length, 3, 'nothing was created');
-      await idp.close();
     });
   });
 }

@@ -27,8 +27,9 @@ const BIN = fileURLToPath(new URL('../bin/federa-idp.js', import.meta.url));
 
 for (const dialect of DIALECTS) {
   describe(`first administrator on ${dialect}`, () => {
-    test('a fresh install shows the first-administrator form on the first visit, and never again once it is used', async () => {
+    test('a fresh install shows the first-administrator form on the first visit, and never again once it is used', async (t) => {
       const idp = await startIdp(dialect);
+      t.after(() => idp.close());
       const browser = new Browser(idp.app);
       const first = await browser.get('/portal');
       assert.equal(first.statusCode, 200);
@@ -85,10 +86,9 @@ for (const dialect of DIALECTS) {
       const tenant = (await idp.deps.db.selectFrom('tenants').select('id').executeTakeFirstOrThrow()).id;
       const activities = (await listAudit(idp.deps.db, tenant)).map((e) => e.activity).sort();
       assert.deepEqual(activities, ['Add user', 'Create tenant']);
-      await idp.close();
     });
 
-    test('federa-idp create-admin makes an administrator, prints the password once, and it signs in to the portal', async () => {
+    test('federa-idp create-admin makes an administrator, prints the password once, and it signs in to the portal', async (t) => {
       const dir = mkdtempSync(join(tmpdir(), 'federa-idp-cli-'));
       const databaseUrl = dialect === 'sqlite' ? join(dir, 'idp.sqlite') : await freshDatabaseUrl('postgres');
       const env = {
@@ -125,6 +125,11 @@ for (const dialect of DIALECTS) {
         random: systemRandom,
         logger: createLogger('t', 'silent'),
       });
+      t.after(async () => {
+        await app.close();
+        await database.close();
+        rmSync(dir, { recursive: true, force: true });
+      });
       const browser = new Browser(app);
       const signedIn = await browser.signIn(
         'admin@fabrikam.com',
@@ -133,9 +138,6 @@ for (const dialect of DIALECTS) {
       );
       assert.equal(signedIn.headers.location, '/portal');
       assert.match((await browser.get('/portal')).body, /Fabrikam \| Overview/);
-      await app.close();
-      await database.close();
-      rmSync(dir, { recursive: true, force: true });
     });
   });
 }

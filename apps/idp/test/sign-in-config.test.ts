@@ -104,28 +104,34 @@ function sameBrowserAt(browser: Browser, instance: Instance): Browser {
  */
 async function warmPair(dialect: TestDialect) {
   const { instances: started, clock, close } = await instances(dialect, 2);
-  const [a, b] = started as [Instance, Instance];
-  const contoso = await seedContoso(a.deps);
-  const atA = new Browser(a.app);
-  await atA.signIn(
-    'B.Simon@contoso.com',
-    USER_PASSWORD,
-    await atA.follow(await atA.get(redirectRequest(clock).url)),
-  );
-  const atB = sameBrowserAt(atA, b);
-  const signIn = async (browser: Browser) => {
-    const request = redirectRequest(clock);
-    return { page: await browser.get(request.url), requestId: request.id };
-  };
-  for (const [instance, browser] of [
-    [a, atA],
-    [b, atB],
-  ] as const) {
-    await cacheKeeps(instance.deps);
-    const { page } = await signIn(browser);
-    assert.equal(page.statusCode, 200, 'answered from the SSO session');
+  // The tests close the pair once they have it; a warm-up that fails closes it here.
+  try {
+    const [a, b] = started as [Instance, Instance];
+    const contoso = await seedContoso(a.deps);
+    const atA = new Browser(a.app);
+    await atA.signIn(
+      'B.Simon@contoso.com',
+      USER_PASSWORD,
+      await atA.follow(await atA.get(redirectRequest(clock).url)),
+    );
+    const atB = sameBrowserAt(atA, b);
+    const signIn = async (browser: Browser) => {
+      const request = redirectRequest(clock);
+      return { page: await browser.get(request.url), requestId: request.id };
+    };
+    for (const [instance, browser] of [
+      [a, atA],
+      [b, atB],
+    ] as const) {
+      await cacheKeeps(instance.deps);
+      const { page } = await signIn(browser);
+      assert.equal(page.statusCode, 200, 'answered from the SSO session');
+    }
+    return { a, atA, atB, clock, contoso, signIn, close };
+  } catch (error) {
+    await close();
+    throw error;
   }
-  return { a, atA, atB, clock, contoso, signIn, close };
 }
 
 /** Whether sign-ins at `browser` are refused with `code`. */

@@ -27,8 +27,9 @@ async function lastLog(idp: TestIdp, contoso: Contoso) {
 
 for (const dialect of DIALECTS) {
   describe(`sign-in refusals on ${dialect}`, () => {
-    test('AADSTS700016: an Identifier no application has, with the one sent and where to add it', async () => {
+    test('AADSTS700016: an Identifier no application has, with the one sent and where to add it', async (t) => {
       const idp = await startIdp(dialect);
+      t.after(() => idp.close());
       const contoso = await seedContoso(idp.deps);
       const request = redirectRequest(idp.clock, { issuer: 'http://localhost:5000/saml/metadata/acme' });
       const page = await new Browser(idp.app).get(request.url);
@@ -45,11 +46,11 @@ for (const dialect of DIALECTS) {
       assert.equal(log.checkName, 'known-application');
       assert.equal(log.appIdentifier, 'http://localhost:5000/saml/metadata/acme');
       assert.equal(log.correlationId, page.headers['x-correlation-id']);
-      await idp.close();
     });
 
-    test('AADSTS50011: a Reply URL that is not registered, naming it and the configured ones', async () => {
+    test('AADSTS50011: a Reply URL that is not registered, naming it and the configured ones', async (t) => {
       const idp = await startIdp(dialect);
+      t.after(() => idp.close());
       const contoso = await seedContoso(idp.deps);
       const request = redirectRequest(idp.clock, { assertionConsumerServiceUrl: 'https://evil.example/acs' });
       const page = await new Browser(idp.app).get(request.url);
@@ -73,11 +74,11 @@ for (const dialect of DIALECTS) {
         }).url,
       );
       assertEntraErrorPage(byIndex.body, 'AADSTS50011');
-      await idp.close();
     });
 
-    test('AADSTS50105: a user who is not assigned, after signing in', async () => {
+    test('AADSTS50105: a user who is not assigned, after signing in', async (t) => {
       const idp = await startIdp(dialect);
+      t.after(() => idp.close());
       const contoso = await seedContoso(idp.deps);
       const browser = new Browser(idp.app);
       const page = await browser.signIn(
@@ -96,11 +97,11 @@ for (const dialect of DIALECTS) {
       assert.equal(log.errorCode, 'AADSTS50105');
       assert.equal(log.userId, contoso.other.id);
       assert.equal(log.checkName, 'assignment');
-      await idp.close();
     });
 
-    test('a member of an assigned group gets in; with assignment not required anyone of the tenant does', async () => {
+    test('a member of an assigned group gets in; with assignment not required anyone of the tenant does', async (t) => {
       const idp = await startIdp(dialect);
+      t.after(() => idp.close());
       const contoso = await seedContoso(idp.deps);
       const { createGroup, addMember } = await import('../src/groups/groups.service.ts');
       const { assign } = await import('../src/assignments/assignments.service.ts');
@@ -142,11 +143,11 @@ for (const dialect of DIALECTS) {
       const admitted = await newcomer.get(redirectRequest(idp.clock).url);
       assert.equal(admitted.statusCode, 200);
       samlPostOf(admitted.body);
-      await idp.close();
     });
 
-    test('AADSTS50057: a user whose sign-in is blocked, with the right password', async () => {
+    test('AADSTS50057: a user whose sign-in is blocked, with the right password', async (t) => {
       const idp = await startIdp(dialect);
+      t.after(() => idp.close());
       const contoso = await seedContoso(idp.deps);
       await setAccountEnabled(idp.deps, TEST_ACTOR, contoso.tenant.id, contoso.simon.id, false);
       const browser = new Browser(idp.app);
@@ -161,11 +162,11 @@ for (const dialect of DIALECTS) {
       assert.equal(log.errorCode, 'AADSTS50057');
       assert.equal(log.userId, contoso.simon.id);
       assert.equal(log.applicationId, contoso.app.id);
-      await idp.close();
     });
 
-    test('a user blocked while signed in is refused at the next application request', async () => {
+    test('a user blocked while signed in is refused at the next application request', async (t) => {
       const idp = await startIdp(dialect);
+      t.after(() => idp.close());
       const contoso = await seedContoso(idp.deps);
       const browser = new Browser(idp.app);
       await browser.signIn(
@@ -176,11 +177,11 @@ for (const dialect of DIALECTS) {
       await setAccountEnabled(idp.deps, TEST_ACTOR, contoso.tenant.id, contoso.simon.id, false);
       const next = await browser.get(redirectRequest(idp.clock).url);
       assert.equal(next.statusCode, 303, 'the session no longer counts: back to the sign-in page');
-      await idp.close();
     });
 
-    test('AADSTS50126: a wrong password shows the sign-in page again with the error beside the field', async () => {
+    test('AADSTS50126: a wrong password shows the sign-in page again with the error beside the field', async (t) => {
       const idp = await startIdp(dialect);
+      t.after(() => idp.close());
       const contoso = await seedContoso(idp.deps);
       const browser = new Browser(idp.app);
       const page = await browser.signIn(
@@ -206,11 +207,11 @@ for (const dialect of DIALECTS) {
         'the same words for an unknown user',
       );
       assert.equal((await lastLog(idp, contoso)).errorCode, 'AADSTS50034');
-      await idp.close();
     });
 
-    test('AADSTS50053: the 10th wrong password locks the account 60 s (even for the right one), then each lockout doubles', async () => {
+    test('AADSTS50053: the 10th wrong password locks the account 60 s (even for the right one), then each lockout doubles', async (t) => {
       const idp = await startIdp(dialect);
+      t.after(() => idp.close());
       const contoso = await seedContoso(idp.deps);
       const browser = new Browser(idp.app);
       let page = await browser.follow(await browser.get(redirectRequest(idp.clock).url));
@@ -233,11 +234,11 @@ for (const dialect of DIALECTS) {
       const ok = await browser.signIn('B.Simon@contoso.com', USER_PASSWORD, relocked);
       assert.equal(ok.statusCode, 200);
       samlPostOf(ok.body);
-      await idp.close();
     });
 
-    test('AADSTS7000112 for a disabled application; AADSTS750054, 75005 and 90015 for what is not a sign-in request', async () => {
+    test('AADSTS7000112 for a disabled application; AADSTS750054, 75005 and 90015 for what is not a sign-in request', async (t) => {
       const idp = await startIdp(dialect);
+      t.after(() => idp.close());
       const contoso = await seedContoso(idp.deps);
       const browser = new Browser(idp.app);
       await updateProperties(idp.deps, TEST_ACTOR, contoso.tenant.id, contoso.app.id, {
@@ -267,11 +268,11 @@ for (const dialect of DIALECTS) {
       assertEntraErrorPage(unknownTenant.body, 'AADSTS90015');
       const codes = (await listSignInLogs(idp.deps.db, contoso.tenant.id)).map((l) => l.errorCode).sort();
       assert.deepEqual(codes, ['AADSTS7000112', 'AADSTS75005', 'AADSTS75005', 'AADSTS750054']);
-      await idp.close();
     });
 
-    test('AADSTS76026 for a stale or future IssueInstant, AADSTS75008 for another Destination, AADSTS75003 for a Redirect response binding', async () => {
+    test('AADSTS76026 for a stale or future IssueInstant, AADSTS75008 for another Destination, AADSTS75003 for a Redirect response binding', async (t) => {
       const idp = await startIdp(dialect);
+      t.after(() => idp.close());
       await seedContoso(idp.deps);
       const browser = new Browser(idp.app);
       const stale = redirectRequest(idp.clock);
@@ -290,11 +291,11 @@ for (const dialect of DIALECTS) {
         (await browser.get(redirectRequest(idp.clock, { protocolBinding: BINDING.redirect }).url)).body,
         'AADSTS75003',
       );
-      await idp.close();
     });
 
-    test('a signed AuthnRequest is verified with the certificate from the uploaded SP metadata: AADSTS76021 when it does not verify', async () => {
+    test('a signed AuthnRequest is verified with the certificate from the uploaded SP metadata: AADSTS76021 when it does not verify', async (t) => {
       const idp = await startIdp(dialect);
+      t.after(() => idp.close());
       const contoso = await seedContoso(idp.deps);
       const sp = await generateCredential({ cn: 'acme SP' });
       const attacker = await generateCredential({ cn: 'attacker' });
@@ -325,7 +326,6 @@ for (const dialect of DIALECTS) {
       const forged = await browser.get(signedBy(attacker));
       assertEntraErrorPage(forged.body, 'AADSTS76021');
       assert.equal((await listSignInLogs(idp.deps.db, contoso.tenant.id))[0]!.checkName, 'signature');
-      await idp.close();
     });
   });
 }

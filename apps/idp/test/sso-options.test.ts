@@ -28,8 +28,9 @@ function statusOf(xml: string) {
 
 for (const dialect of DIALECTS) {
   describe(`AuthnRequest options on ${dialect}`, () => {
-    test('IsPassive with nobody signed in: a NoPassive status goes back to the ACS, AADSTS50058 is logged; signed in, a response without any page', async () => {
+    test('IsPassive with nobody signed in: a NoPassive status goes back to the ACS, AADSTS50058 is logged; signed in, a response without any page', async (t) => {
       const idp = await startIdp(dialect);
+      t.after(() => idp.close());
       const contoso = await seedContoso(idp.deps);
       const browser = new Browser(idp.app);
       const passive = redirectRequest(idp.clock, { isPassive: true, relayState: 'rs-1' });
@@ -72,11 +73,11 @@ for (const dialect of DIALECTS) {
         requestIds: [again.id],
       });
       assert.equal(assertion.nameId, 'B.Simon@contoso.com');
-      await idp.close();
     });
 
-    test('ForceAuthn asks a signed-in user for the password again, and the assertion carries the new AuthnInstant', async () => {
+    test('ForceAuthn asks a signed-in user for the password again, and the assertion carries the new AuthnInstant', async (t) => {
       const idp = await startIdp(dialect);
+      t.after(() => idp.close());
       const contoso = await seedContoso(idp.deps);
       const browser = new Browser(idp.app);
       await browser.signIn(
@@ -107,11 +108,11 @@ for (const dialect of DIALECTS) {
         statusOf(samlPostOf((await browser.get(both.url)).body).xml).status.subCode,
         STATUS.noPassive,
       );
-      await idp.close();
     });
 
-    test('NameIDPolicy: a supported Format is used for the NameID; another is answered with InvalidNameIDPolicy', async () => {
+    test('NameIDPolicy: a supported Format is used for the NameID; another is answered with InvalidNameIDPolicy', async (c) => {
       const idp = await startIdp(dialect);
+      c.after(() => idp.close());
       const contoso = await seedContoso(idp.deps);
       const browser = new Browser(idp.app);
       const persistent = redirectRequest(idp.clock, {
@@ -146,11 +147,11 @@ for (const dialect of DIALECTS) {
       assert.equal(refused.status.code, STATUS.requester);
       assert.equal(refused.status.subCode, STATUS.invalidNameIdPolicy);
       assert.equal((await listSignInLogs(idp.deps.db, contoso.tenant.id))[0]!.errorCode, 'AADSTS75016');
-      await idp.close();
     });
 
-    test('RequestedAuthnContext: PasswordProtectedTransport is satisfied and echoed; X509 is answered with NoAuthnContext', async () => {
+    test('RequestedAuthnContext: PasswordProtectedTransport is satisfied and echoed; X509 is answered with NoAuthnContext', async (t) => {
       const idp = await startIdp(dialect);
+      t.after(() => idp.close());
       const contoso = await seedContoso(idp.deps);
       const browser = new Browser(idp.app);
       const ppt = redirectRequest(idp.clock, {
@@ -175,11 +176,11 @@ for (const dialect of DIALECTS) {
       const refused = statusOf(samlPostOf((await browser.get(x509.url)).body).xml);
       assert.equal(refused.status.subCode, STATUS.noAuthnContext);
       assert.equal((await listSignInLogs(idp.deps.db, contoso.tenant.id))[0]!.errorCode, 'AADSTS75011');
-      await idp.close();
     });
 
-    test('claims follow the configuration: NameID source, an added claim, group and role claims, and an empty source left out', async () => {
+    test('claims follow the configuration: NameID source, an added claim, group and role claims, and an empty source left out', async (t) => {
       const idp = await startIdp(dialect);
+      t.after(() => idp.close());
       const contoso = await seedContoso(idp.deps);
       const { tenant, app, simon } = contoso;
       await updateNameId(idp.deps, TEST_ACTOR, tenant.id, app.id, {
@@ -239,7 +240,6 @@ for (const dialect of DIALECTS) {
         undefined,
         'mail is empty: the claim is left out',
       );
-      await idp.close();
     });
   });
 }

@@ -21,8 +21,9 @@ import {
 
 for (const dialect of DIALECTS) {
   describe(`SP-initiated sign-in on ${dialect}`, () => {
-    test('B.Simon signs in from an HTTP-Redirect AuthnRequest and the SP gets a response with the Entra claims in Entra’s order', async () => {
+    test('B.Simon signs in from an HTTP-Redirect AuthnRequest and the SP gets a response with the Entra claims in Entra’s order', async (t) => {
       const idp = await startIdp(dialect);
+      t.after(() => idp.close());
       const contoso = await seedContoso(idp.deps);
       const browser = new Browser(idp.app);
       const request = redirectRequest(idp.clock, { relayState: '/organizations/acme/issues/' });
@@ -93,11 +94,11 @@ for (const dialect of DIALECTS) {
       assert.equal(logs[0]!.appIdentifier, ACME.entityId);
       assert.equal(logs[0]!.ipAddress, '127.0.0.1');
       assert.match(logs[0]!.userAgent ?? '', /federa test browser/);
-      await idp.close();
     });
 
-    test('a second request in the same browser is answered at once from the SSO session, with the same AuthnInstant', async () => {
+    test('a second request in the same browser is answered at once from the SSO session, with the same AuthnInstant', async (t) => {
       const idp = await startIdp(dialect);
+      t.after(() => idp.close());
       const contoso = await seedContoso(idp.deps);
       const browser = new Browser(idp.app);
       const first = redirectRequest(idp.clock);
@@ -120,11 +121,11 @@ for (const dialect of DIALECTS) {
       assert.equal(assertion.nameId, 'B.Simon@contoso.com');
       const age = idp.clock.now().getTime() - (assertion.authnInstant?.getTime() ?? 0);
       assert.ok(age >= 120_000 && age < 121_000, `AuthnInstant is the first sign-in's (${age} ms ago)`);
-      await idp.close();
     });
 
-    test('accepts the AuthnRequest by the HTTP-POST binding, cross-site and without a CSRF token', async () => {
+    test('accepts the AuthnRequest by the HTTP-POST binding, cross-site and without a CSRF token', async (t) => {
       const idp = await startIdp(dialect);
+      t.after(() => idp.close());
       const contoso = await seedContoso(idp.deps);
       const browser = new Browser(idp.app);
       const id = '_post-binding-request';
@@ -157,11 +158,11 @@ for (const dialect of DIALECTS) {
         requestIds: [id],
       });
       assert.equal(assertion.inResponseTo, id);
-      await idp.close();
     });
 
-    test('sends the response to the Reply URL the request names by index, and to the default Reply URL when it names none', async () => {
+    test('sends the response to the Reply URL the request names by index, and to the default Reply URL when it names none', async (t) => {
       const idp = await startIdp(dialect);
+      t.after(() => idp.close());
       const contoso = await seedContoso(idp.deps);
       const { updateBasicSaml } = await import('../src/applications/sso-settings.service.ts');
       await updateBasicSaml(
@@ -191,7 +192,6 @@ for (const dialect of DIALECTS) {
       assert.equal(samlPostOf(posted.body).action, 'http://localhost:5000/saml/acs/acme/other/');
       const none = redirectRequest(idp.clock, { assertionConsumerServiceUrl: undefined });
       assert.equal(samlPostOf((await browser.get(none.url)).body).action, ACME.acsUrl);
-      await idp.close();
     });
   });
 }

@@ -115,8 +115,9 @@ async function wizardAudits(idp: TestIdp): Promise<number> {
 
 for (const dialect of DIALECTS) {
   describe(`Enterprise App Configuration Wizard on ${dialect}`, () => {
-    test('the wizard adds Sentry (self-hosted) for beta, fills its Basic SAML Configuration, assigns B.Simon with Default Access and ends on Test this application', async () => {
+    test('the wizard adds Sentry (self-hosted) for beta, fills its Basic SAML Configuration, assigns B.Simon with Default Access and ends on Test this application', async (t) => {
       const { idp, contoso, browser } = await setUp(dialect);
+      t.after(() => idp.close());
       const list = await browser.get('/portal/applications');
       assert.match(
         list.body,
@@ -233,11 +234,11 @@ for (const dialect of DIALECTS) {
         [['user', contoso.simon.id, DEFAULT_ACCESS_ROLE_ID, DEFAULT_ACCESS_NAME]],
       );
       assert.equal(await wizardAudits(idp), 1);
-      await idp.close();
     });
 
-    test('B.Simon signs in SP-initiated to the application the wizard made; an unassigned user gets AADSTS50105', async () => {
+    test('B.Simon signs in SP-initiated to the application the wizard made; an unassigned user gets AADSTS50105', async (t) => {
       const { idp, contoso, browser } = await setUp(dialect);
+      t.after(() => idp.close());
       const id = await wizardUpToReview(browser, contoso.simon.id);
       assert.equal((await browser.post(`/portal/wizard/${id}/review`, {})).statusCode, 303);
       const app = await wizardApp(idp, contoso, id);
@@ -280,11 +281,11 @@ for (const dialect of DIALECTS) {
       );
       assert.equal(refused.statusCode, 403);
       assert.match(refused.body, /AADSTS50105/);
-      await idp.close();
     });
 
-    test('a validation error at each step is shown beside its field, and the step saves nothing', async () => {
+    test('a validation error at each step is shown beside its field, and the step saves nothing', async (t) => {
       const { idp, contoso, browser } = await setUp(dialect);
+      t.after(() => idp.close());
       await browser.get('/portal/wizard/new/sentry-self-hosted');
 
       // Step 1: the same checks as New application; no application is created.
@@ -385,11 +386,11 @@ for (const dialect of DIALECTS) {
       );
       assert.doesNotMatch(refused.body, /id="e-sso"/);
       assert.equal(await wizardAudits(idp), 0);
-      await idp.close();
     });
 
-    test('leaving after step 1 leaves a normal application in Enterprise applications; the wizard picks it up again', async () => {
+    test('leaving after step 1 leaves a normal application in Enterprise applications; the wizard picks it up again', async (t) => {
       const { idp, contoso, browser } = await setUp(dialect);
+      t.after(() => idp.close());
       const added = await browser.post('/portal/wizard/new/custom', { displayName: 'Payroll' });
       const id = String(added.headers.location).split('/')[3]!;
       const list = await browser.get('/portal/applications');
@@ -412,14 +413,14 @@ for (const dialect of DIALECTS) {
       assert.match(missing.body, /<p class="error" id="e-identifiers">Enter at least one Identifier/);
       assert.match(missing.body, /<p class="error" id="e-replyUrls">Enter at least one Reply URL/);
       const other = await startIdp(dialect);
+      t.after(() => other.close());
       const elsewhere = await seedContoso(other.deps);
       assert.equal((await browser.get(`/portal/wizard/${elsewhere.app.id}/sso`)).statusCode, 404);
-      await other.close();
-      await idp.close();
     });
 
-    test('every wizard post needs the session’s CSRF token; a refused post changes nothing', async () => {
+    test('every wizard post needs the session’s CSRF token; a refused post changes nothing', async (t) => {
       const { idp, contoso, browser } = await setUp(dialect);
+      t.after(() => idp.close());
       const id = await wizardUpToReview(browser, contoso.simon.id);
       const [assignment] = await listAssignments(idp.deps.db, id);
       const posts: Array<[string, Record<string, string>]> = [
@@ -459,11 +460,11 @@ for (const dialect of DIALECTS) {
       });
       assert.equal(removed.headers.location, `/portal/wizard/${id}/users`);
       assert.deepEqual(await listAssignments(idp.deps.db, id), []);
-      await idp.close();
     });
 
-    test('only administrators open the wizard: signed out → sign-in page and back; a user → 403 and nothing added', async () => {
+    test('only administrators open the wizard: signed out → sign-in page and back; a user → 403 and nothing added', async (t) => {
       const idp = await startIdp(dialect);
+      t.after(() => idp.close());
       const contoso = await seedContoso(idp.deps);
       const out = new Browser(idp.app);
       const toLogin = await out.get('/portal/wizard?q=sentry');
@@ -495,7 +496,6 @@ for (const dialect of DIALECTS) {
       assert.match(assign.body, /not an administrator/);
       assert.equal((await listApplications(idp.deps.db, contoso.tenant.id)).length, 1);
       assert.equal((await listAssignments(idp.deps.db, contoso.app.id)).length, 1);
-      await idp.close();
     });
   });
 }

@@ -77,8 +77,9 @@ function onIdp(url: string): string {
 
 for (const dialect of DIALECTS) {
   describe(`python3-saml (Sentry's SP library) with Federa Directory on ${dialect}`, () => {
-    test('an assigned user signs in SP-initiated: python3-saml builds the request, validates our response and reads the Entra claims', async () => {
+    test('an assigned user signs in SP-initiated: python3-saml builds the request, validates our response and reads the Entra claims', async (t) => {
       const idp = await startIdp(dialect, { clock: new ManualClock(new Date()) });
+      t.after(() => idp.close());
       const contoso = await seedContoso(idp.deps);
       const metadata = await appFederationMetadata(idp, contoso);
       const started = python({
@@ -122,11 +123,11 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(attributes['http://schemas.microsoft.com/claims/authnmethodsreferences'], [
         'http://schemas.microsoft.com/ws/2008/06/identity/authenticationmethod/password',
       ]);
-      await idp.close();
     });
 
-    test('with python3-saml’s default RequestedAuthnContext (PasswordProtectedTransport) the sign-in succeeds too', async () => {
+    test('with python3-saml’s default RequestedAuthnContext (PasswordProtectedTransport) the sign-in succeeds too', async (t) => {
       const idp = await startIdp(dialect, { clock: new ManualClock(new Date()) });
+      t.after(() => idp.close());
       const contoso = await seedContoso(idp.deps);
       const metadata = await appFederationMetadata(idp, contoso);
       const security = { ...SENTRY_SECURITY, requestedAuthnContext: true };
@@ -147,11 +148,11 @@ for (const dialect of DIALECTS) {
       });
       assert.equal(verdict.error, null);
       assert.equal(verdict.ok, true);
-      await idp.close();
     });
 
-    test('an assigned user signs in IdP-initiated from My Apps and python3-saml accepts the unsolicited response', async () => {
+    test('an assigned user signs in IdP-initiated from My Apps and python3-saml accepts the unsolicited response', async (t) => {
       const idp = await startIdp(dialect, { clock: new ManualClock(new Date()) });
+      t.after(() => idp.close());
       const contoso = await seedContoso(idp.deps);
       await updateBasicSaml(idp.deps, TEST_ACTOR, contoso.tenant.id, contoso.app.id, {
         identifiers: [{ identifier: ACME.entityId, isDefault: true }],
@@ -182,11 +183,11 @@ for (const dialect of DIALECTS) {
       assert.equal(verdict.error, null);
       assert.equal(verdict.ok, true);
       assert.equal(verdict.nameId, 'B.Simon@contoso.com');
-      await idp.close();
     });
 
-    test('an unassigned user gets AADSTS50105 and no response reaches the SP', async () => {
+    test('an unassigned user gets AADSTS50105 and no response reaches the SP', async (t) => {
       const idp = await startIdp(dialect, { clock: new ManualClock(new Date()) });
+      t.after(() => idp.close());
       const contoso = await seedContoso(idp.deps);
       const metadata = await appFederationMetadata(idp, contoso);
       const started = python({ command: 'login', metadata, sp: SENTRY_SP, security: SENTRY_SECURITY });
@@ -199,11 +200,11 @@ for (const dialect of DIALECTS) {
       assert.equal(page.statusCode, 403);
       assert.match(page.body, /AADSTS50105/);
       assert.doesNotMatch(page.body, /SAMLResponse/);
-      await idp.close();
     });
 
-    test('control: python3-saml refuses our response once a signed byte changes, and a response for another request', async () => {
+    test('control: python3-saml refuses our response once a signed byte changes, and a response for another request', async (t) => {
       const idp = await startIdp(dialect, { clock: new ManualClock(new Date()) });
+      t.after(() => idp.close());
       const contoso = await seedContoso(idp.deps);
       const metadata = await appFederationMetadata(idp, contoso);
       const started = python({ command: 'login', metadata, sp: SENTRY_SP, security: SENTRY_SECURITY });
@@ -240,7 +241,6 @@ for (const dialect of DIALECTS) {
       });
       assert.equal(other.ok, false);
       assert.match(String(other.error), /InResponseTo|invalid_response/i);
-      await idp.close();
     });
   });
 }
