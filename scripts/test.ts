@@ -27,11 +27,15 @@ function testFiles(dir: string): string[] {
 }
 
 const only = process.argv.slice(2);
-const files = ['packages', 'apps', 'test']
-  .flatMap((dir) => testFiles(join(root, dir)))
-  .map((path) => relative(root, path))
-  .filter((path) => only.length === 0 || only.some((prefix) => path.startsWith(prefix)))
-  .sort();
+// The end-to-end and peer tests under test/ run for minutes each and the unit tests for seconds: the
+// long ones start first, so that the short ones fill both lanes at the end instead of one long file
+// running alone.
+const files = ['test', 'apps', 'packages'].flatMap((dir) =>
+  testFiles(join(root, dir))
+    .map((path) => relative(root, path))
+    .filter((path) => only.length === 0 || only.some((prefix) => path.startsWith(prefix)))
+    .sort(),
+);
 if (files.length === 0) {
   console.error('no test files found');
   process.exit(1);
