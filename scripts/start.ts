@@ -181,6 +181,7 @@ if (empty) {
     `  Directory admin portal:  ${idp}/portal as admin@contoso.com`,
     `  Workspace owner:         ${sp}/auth/login/ as owner@acme.test, then Settings › Auth`,
     `  Provisioning (SCIM):     ${idp}/portal › Enterprise applications › Sentry › Provisioning; a user assigned there is a member of ${ORGANIZATION} within seconds`,
+    `  Forgot my password:      on the sign-in page; self-service password reset is on for All users who added an authenticator app or a passkey at ${idp}/myapps/security-info`,
   );
   if (password) {
     lines.push(

@@ -11,6 +11,7 @@ import {
   idpAddresses,
   SYSTEM_ACTOR,
   saveProvisioningSettings,
+  setPasswordResetPolicy,
 } from '@federa/idp';
 
 export interface DirectorySeed {
@@ -50,6 +51,9 @@ export async function seedDirectory(
     values: { host: options.workspaceBaseUrl, organizationSlug: options.organization },
   });
   await assign(deps, SYSTEM_ACTOR, tenant.id, app.id, { principalType: 'user', principalId: user.id });
+  // The demo turns self-service password reset on for All (a new tenant has None, as in Entra): a
+  // user who added an authenticator app or a passkey on Security info can use "Forgot my password".
+  await setPasswordResetPolicy(deps, SYSTEM_ACTOR, tenant.id, { enabledFor: 'all' });
   return {
     tenantId: tenant.id,
     appId: app.appId,

@@ -302,6 +302,11 @@ describe('Conditional Access, MFA and “Stay signed in?” in Chromium, against
     assert.equal(row?.conditionalAccessStatus, 'failure');
     await admin.goto(`${idpUrl}/portal/sign-ins`);
     await admin.getByRole('row').filter({ hasText: 'AADSTS53003' }).first().getByRole('link').first().click();
+    // The row opens its details in the pane beside the list; its Conditional Access tab.
+    await admin
+      .getByRole('navigation', { name: 'Sign-in details' })
+      .getByRole('link', { name: 'Conditional Access' })
+      .click();
     const ca = admin
       .getByRole('region', { name: 'Conditional Access' })
       .or(

@@ -15,17 +15,10 @@ import { ACME, type Contoso, seedContoso, USER_PASSWORD } from '../../apps/idp/t
 import { redirectRequest } from '../../apps/idp/test/support/sp.ts';
 import { launchChromium } from '../support/browser.ts';
 import { freePort } from '../support/processes.ts';
-import { seeHeading } from './support/pages.ts';
+import { seeHeading, signInAtDirectory } from './support/pages.ts';
 
 const TIMEOUT_MS = 15_000;
 const MULTIPLE_AUTHN = 'http://schemas.microsoft.com/claims/multipleauthn';
-
-async function signIn(page: Page, userName: string, password: string): Promise<void> {
-  await seeHeading(page, 'Sign in');
-  await page.getByRole('textbox', { name: 'User name' }).fill(userName);
-  await page.getByRole('textbox', { name: 'Password', exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
 
 describe('Passkeys, in Chromium with a virtual authenticator', () => {
   let idp: TestIdp;
@@ -85,7 +78,7 @@ describe('Passkeys, in Chromium with a virtual authenticator', () => {
     const key = await registerTotp(idp.deps, contoso.simon);
     idp.clock.advance(30);
     await page.goto(`${base}/myapps/security-info`);
-    await signIn(page, 'B.Simon@contoso.com', USER_PASSWORD);
+    await signInAtDirectory(page, 'B.Simon@contoso.com', USER_PASSWORD);
     await seeHeading(page, 'Enter code');
     await page.getByRole('textbox', { name: 'Code' }).fill(codeAt(idp.deps, key));
     await page.getByRole('button', { name: 'Verify' }).click();
@@ -112,7 +105,7 @@ describe('Passkeys, in Chromium with a virtual authenticator', () => {
     // Sentry's SP-initiated sign-in: its AuthnRequest, by HTTP-Redirect.
     const request = redirectRequest(idp.clock, { destination: `${base}/contoso.com/saml2` });
     await page.goto(`${base}${request.url}`);
-    await signIn(page, 'B.Simon@contoso.com', USER_PASSWORD);
+    await signInAtDirectory(page, 'B.Simon@contoso.com', USER_PASSWORD);
     await seeHeading(page, 'Use your passkey');
     await page.getByRole('link', { name: 'Sign in another way' }).waitFor();
     await page.getByRole('button', { name: 'Sign in with a passkey' }).click();

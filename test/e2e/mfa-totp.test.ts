@@ -12,17 +12,9 @@ import { codeAt, enforceMfa } from '../../apps/idp/test/support/mfa.ts';
 import { type Contoso, seedContoso, USER_PASSWORD } from '../../apps/idp/test/support/seed.ts';
 import { launchChromium } from '../support/browser.ts';
 import { freePort } from '../support/processes.ts';
-import { seeHeading } from './support/pages.ts';
+import { seeHeading, signInAtDirectory } from './support/pages.ts';
 
 const TIMEOUT_MS = 15_000;
-
-/** The Directory's sign-in page: user name, password, Sign in. */
-async function signIn(page: Page, userName: string, password: string): Promise<void> {
-  await seeHeading(page, 'Sign in');
-  await page.getByRole('textbox', { name: 'User name' }).fill(userName);
-  await page.getByRole('textbox', { name: 'Password', exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
 
 describe('MFA with an authenticator app, in Chromium', () => {
   let idp: TestIdp;
@@ -58,7 +50,7 @@ describe('MFA with an authenticator app, in Chromium', () => {
     });
 
     await page.goto(`${base}/myapps/security-info`);
-    await signIn(page, 'B.Simon@contoso.com', USER_PASSWORD);
+    await signInAtDirectory(page, 'B.Simon@contoso.com', USER_PASSWORD);
     await seeHeading(page, 'Security info');
     await page.getByRole('link', { name: 'Add sign-in method' }).click();
     await seeHeading(page, 'Add an authenticator app');
@@ -74,7 +66,7 @@ describe('MFA with an authenticator app, in Chromium', () => {
     await enforceMfa(idp.deps, contoso.simon);
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.goto(`${base}/myapps`);
-    await signIn(page, 'B.Simon@contoso.com', USER_PASSWORD);
+    await signInAtDirectory(page, 'B.Simon@contoso.com', USER_PASSWORD);
     await seeHeading(page, 'Enter code');
     idp.clock.advance(30);
     await page.getByRole('textbox', { name: 'Code' }).fill(codeAt(idp.deps, key));

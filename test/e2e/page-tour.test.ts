@@ -116,6 +116,12 @@ function tour(ids: Ids): Stop[] {
     idp('/:tenant/mfa/passkey/register', `/${ids.tenant}/mfa/passkey/register`, 'visitor', { status: 400 }),
     // "Stay signed in?" with no sign-in waiting for the answer says so.
     idp('/:tenant/kmsi', `/${ids.tenant}/kmsi`, 'visitor', { status: 400 }),
+    // "Update your password" with no sign-in waiting for a new password says so (temporary-password/).
+    idp('/:tenant/update-password', `/${ids.tenant}/update-password`, 'visitor', { status: 400 }),
+    // Self-service password reset: "Who are you?"; its later steps with no reset under way say so.
+    idp('/:tenant/passwordreset', `/${ids.tenant}/passwordreset`, 'visitor'),
+    idp('/:tenant/passwordreset/verify', `/${ids.tenant}/passwordreset/verify`, 'visitor', { status: 400 }),
+    idp('/:tenant/passwordreset/new', `/${ids.tenant}/passwordreset/new`, 'visitor', { status: 400 }),
     idp('/myapps', '/myapps', 'admin'),
     idp('/myapps/security-info', '/myapps/security-info', 'admin'),
     idp('/myapps/security-info/add', '/myapps/security-info/add', 'admin'),
@@ -136,6 +142,7 @@ function tour(ids: Ids): Stop[] {
     idp('/portal/users', '/portal/users', 'admin'),
     idp('/portal/users/new', '/portal/users/new', 'admin'),
     idp('/portal/users/settings', '/portal/users/settings', 'admin'),
+    idp('/portal/users/password-reset', '/portal/users/password-reset', 'admin'),
     idp('/portal/users/:id', `/portal/users/${ids.userId}`, 'admin'),
     idp('/portal/users/:id/edit', `/portal/users/${ids.userId}/edit`, 'admin'),
     idp(
@@ -196,6 +203,10 @@ function tour(ids: Ids): Stop[] {
     ),
     idp('/portal/wizard/:id/review', `/portal/wizard/${ids.appId}/review`, 'admin'),
     idp('/portal/sign-ins', '/portal/sign-ins', 'admin'),
+    // The list with a sign-in's details in the pane beside it.
+    idp('/portal/sign-ins', `/portal/sign-ins?selected=${ids.signInId}`, 'admin', {
+      landsOn: '/portal/sign-ins',
+    }),
     idp('/portal/sign-ins/:id', `/portal/sign-ins/${ids.signInId}`, 'admin'),
     idp('/portal/conditional-access', '/portal/conditional-access', 'admin'),
     idp('/portal/conditional-access/policies/new', '/portal/conditional-access/policies/new', 'admin'),

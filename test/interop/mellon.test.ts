@@ -170,8 +170,12 @@ describe('Apache mod_auth_mellon as a service provider of Federa Directory', () 
       await explained(page, async () => {
         await page.goto(`${directory.url}/myapps`);
         await signIn(page);
-        await page.getByRole('link', { name: APP_NAME }).click();
-        assertBSimon(await whatMellonReceived(page), 'upn');
+        // The tile opens the application in a new tab, as Entra's My Apps does.
+        const [app] = await Promise.all([
+          page.context().waitForEvent('page'),
+          page.getByRole('link', { name: APP_NAME }).click(),
+        ]);
+        assertBSimon(await whatMellonReceived(app), 'upn');
       });
     });
   });

@@ -144,8 +144,12 @@ describe('Shibboleth SP 3 as a service provider of Federa Directory', () => {
       await explained(page, async () => {
         await page.goto(`${directory.url}/myapps`);
         await signInAtDirectory(page, USER, PASSWORD);
-        await page.getByRole('link', { name: APP_NAME }).click();
-        await assertBSimon(page);
+        // The tile opens the application in a new tab, as Entra's My Apps does.
+        const [app] = await Promise.all([
+          page.context().waitForEvent('page'),
+          page.getByRole('link', { name: APP_NAME }).click(),
+        ]);
+        await assertBSimon(app);
       });
     });
   });

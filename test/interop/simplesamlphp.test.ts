@@ -220,8 +220,12 @@ describe('SimpleSAMLphp as an SP of Federa Directory and as the IdP of a Federa 
       await explained(page, async () => {
         await page.goto(`${directory.url}/myapps`);
         await signInAtDirectory(page, USER, PASSWORD);
-        await page.getByRole('link', { name: APP_NAME }).click();
-        assertBSimon(await whatSimpleSamlPhpReceived(page), 'upn');
+        // The tile opens the application in a new tab, as Entra's My Apps does.
+        const [app] = await Promise.all([
+          page.context().waitForEvent('page'),
+          page.getByRole('link', { name: APP_NAME }).click(),
+        ]);
+        assertBSimon(await whatSimpleSamlPhpReceived(app), 'upn');
       });
       tileSignedIn = page;
     });

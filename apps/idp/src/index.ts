@@ -47,6 +47,7 @@ export { migrations } from './db/migrations.ts';
 export type { Db, IdpDatabase } from './db/schema.ts';
 export { FormErrors, type IdpErrorCode } from './errors.ts';
 export { addMember, createGroup, deleteGroup, removeMember } from './groups/groups.service.ts';
+export { setPasswordResetPolicy } from './password-reset/policy.ts';
 export { createAdministrator, createFirstAdministrator } from './portal/setup.service.ts';
 export {
   type ProvisioningSettingsInput,

@@ -21,6 +21,8 @@ import * as passkeyStep from './mfa/passkeys/passkey-step.routes.ts';
 import * as securityInfoPasskey from './mfa/passkeys/security-info-passkey.routes.ts';
 import * as securityInfo from './mfa/security-info.routes.ts';
 import { myAppsPage, myAppsSignIn } from './myapps/myapps.routes.ts';
+import * as passwordReset from './password-reset/password-reset.routes.ts';
+import * as passwordResetSettings from './password-reset/settings.routes.ts';
 import { landingPage, portalHome, setupPage } from './portal/overview.routes.ts';
 import { setupSubmit } from './portal/setup.routes.ts';
 import * as provisioning from './provisioning/provisioning.routes.ts';
@@ -31,7 +33,9 @@ import { loginPage, loginSubmit, signedOutPage, signOut } from './signin/signin.
 import { continueSignOut } from './single-logout/continue.ts';
 import { samlEndpoint } from './sso/endpoint.ts';
 import { federationMetadataRoute } from './sso/metadata.ts';
+import * as updatePassword from './temporary-password/update-password.routes.ts';
 import * as tenants from './tenants/tenants.routes.ts';
+import * as testSignIn from './test-sign-in/test-sign-in.routes.ts';
 import * as deleteUser from './users/delete-user.routes.ts';
 import * as deletedUsers from './users/deleted-users.routes.ts';
 import * as users from './users/users.routes.ts';
@@ -81,6 +85,29 @@ export function registerRoutes(app: FastifyInstance, deps: AppDeps): void {
   // The passkey pages' two scripts, served from here (no CDN; CSP script-src 'self')
   get('/assets/webauthn.js', passkeyAssets.webauthnScript);
   get('/assets/passkey.js', passkeyAssets.passkeyScript);
+
+  // Self-service password reset from the sign-in page's "Forgot my password" (password-reset/)
+  get('/:tenant/passwordreset', passwordReset.resetStartPage);
+  app.post('/:tenant/passwordreset', { config: signInLimit }, (request, reply) =>
+    passwordReset.resetStartSubmit(deps, request, reply),
+  );
+  get('/:tenant/passwordreset/verify', passwordReset.verifyPage);
+  app.post('/:tenant/passwordreset/verify', { config: signInLimit }, (request, reply) =>
+    passwordReset.verifyCodeSubmit(deps, request, reply),
+  );
+  app.post('/:tenant/passwordreset/passkey', { config: signInLimit }, (request, reply) =>
+    passwordReset.verifyPasskeySubmit(deps, request, reply),
+  );
+  get('/:tenant/passwordreset/new', passwordReset.newPasswordPage);
+  app.post('/:tenant/passwordreset/new', { config: signInLimit }, (request, reply) =>
+    passwordReset.newPasswordSubmit(deps, request, reply),
+  );
+
+  // "Update your password": a temporary password is replaced before the sign-in goes on (temporary-password/)
+  get('/:tenant/update-password', updatePassword.updatePasswordPage);
+  app.post('/:tenant/update-password', { config: signInLimit }, (request, reply) =>
+    updatePassword.updatePasswordSubmit(deps, request, reply),
+  );
 
   // "Stay signed in?" after an interactive sign-in (keep-signed-in/)
   get('/:tenant/kmsi', keepSignedIn.keepSignedInPage);
@@ -140,6 +167,8 @@ export function registerRoutes(app: FastifyInstance, deps: AppDeps): void {
   post('/portal/users/deleted/:id/delete', deletedUsers.deletePermanentlyAction.submit);
   get('/portal/users/settings', keepSignedIn.userSettingsPage);
   post('/portal/users/settings', keepSignedIn.userSettingsSubmit);
+  get('/portal/users/password-reset', passwordResetSettings.passwordResetSettingsPage);
+  post('/portal/users/password-reset', passwordResetSettings.passwordResetSettingsSubmit);
   get('/portal/users/:id/authentication-methods', mfaAdmin.userMethodsPage);
   post('/portal/users/:id/authentication-methods/state', mfaAdmin.perUserStateSubmit);
   get('/portal/users/:id/authentication-methods/reregister', mfaAdmin.reregisterAction.page);
@@ -180,6 +209,7 @@ export function registerRoutes(app: FastifyInstance, deps: AppDeps): void {
   post('/portal/applications/:id/sso/basic', sso.basicSamlSubmit);
   post('/portal/applications/:id/sso/metadata', sso.metadataUploadSubmit);
   get('/portal/applications/:id/test', sso.testPage);
+  post('/portal/applications/:id/test/someone-else', testSignIn.testAsSomeoneElseSubmit);
 
   // Attributes & Claims
   get('/portal/applications/:id/sso/claims', claims.claimsPage);

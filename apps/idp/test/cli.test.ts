@@ -106,6 +106,25 @@ for (const dialect of DIALECTS) {
       const created = ok(await cli('users', 'create', '--upn', 'B.Simon@contoso.com', '--name', 'B.Simon'));
       assert.match(created.stdout, /^Created B\.Simon \(B\.Simon@contoso\.com\)/);
       assert.match(created.stdout, /Password \(shown only now\): \S{12,}/);
+      // Temporary, as the portal makes it; --no-force-change-password keeps the one given.
+      assert.match(created.stdout, /B\.Simon will be asked to choose a new password at the next sign-in/);
+      const kept = ok(
+        await cli(
+          'users',
+          'create',
+          '--upn',
+          'Kept@contoso.com',
+          '--name',
+          'Kept',
+          '--password',
+          'Kept-Pa55word!',
+          '--no-force-change-password',
+          '--json',
+        ),
+      );
+      assert.deepEqual(JSON.parse(kept.stdout).user.passwordProfile, {
+        forceChangePasswordNextSignIn: false,
+      });
 
       const assigned = ok(
         await cli('assign', '--app', 'Sentry (self-hosted)', '--user', 'B.Simon@contoso.com'),
@@ -254,6 +273,7 @@ for (const dialect of DIALECTS) {
       assert.match(ok(await cli('users', 'unblock', 'B.Simon@contoso.com')).stdout, /sign-in allowed/);
       const reset = ok(await cli('users', 'reset-password', 'B.Simon@contoso.com')).stdout;
       assert.match(reset, /New password of B\.Simon@contoso\.com \(shown only now\): \S+/);
+      assert.match(reset, /It is temporary/);
 
       await new Browser(idp.app).signIn('B.Simon@contoso.com', 'not-her-password');
       const failures = ok(await cli('sign-ins', '--result', 'failure')).stdout;

@@ -43,6 +43,11 @@ for (const dialect of DIALECTS) {
         ),
       );
       assert.match(page.body, /<strong>Sentry<\/strong>/);
+      // A new tab, as Entra's My Apps opens apps, and the link says so to screen readers.
+      assert.match(
+        page.body,
+        /<a class="tile" href="[^"]*" target="_blank" rel="noopener">.*<strong>Sentry<\/strong><span class="visually-hidden"> \(opens in a new tab\)<\/span><\/a>/,
+      );
       assert.match(
         page.body,
         /<svg viewBox="0 0 48 48" aria-hidden="true" class="tile-logo"><rect[^>]*fill="#362d59"/,

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, type TestContext, test } from 'node:test';
 import {
   buildLogoutRequest,
   decodeRedirect,
@@ -10,30 +10,36 @@ import {
 } from '@federa/saml';
 import { updateBasicSaml } from '../src/applications/sso-settings.service.ts';
 import { Browser } from './support/browser.ts';
-import { DIALECTS, startIdp, TEST_ACTOR } from './support/harness.ts';
+import { DIALECTS, startIdp, TEST_ACTOR, type TestDialect } from './support/harness.ts';
 import { ACME, seedContoso, USER_PASSWORD } from './support/seed.ts';
 import { idpOf, metadataCertificates, redirectRequest } from './support/sp.ts';
 
 const SLO = 'http://localhost:5000/saml/sls/acme/';
 
+/** B.Simon signed in to acme (SP-initiated) through a Directory whose Sentry has acme's Logout URL. */
+async function signedInToAcme(dialect: TestDialect, t: TestContext) {
+  const idp = await startIdp(dialect);
+  t.after(() => idp.close());
+  const contoso = await seedContoso(idp.deps);
+  await updateBasicSaml(idp.deps, TEST_ACTOR, contoso.tenant.id, contoso.app.id, {
+    identifiers: [{ identifier: ACME.entityId, isDefault: true }],
+    replyUrls: [{ url: ACME.acsUrl, isDefault: true }],
+    signOnUrl: ACME.signOnUrl,
+    logoutUrl: SLO,
+  });
+  const browser = new Browser(idp.app);
+  await browser.signIn(
+    'B.Simon@contoso.com',
+    USER_PASSWORD,
+    await browser.follow(await browser.get(redirectRequest(idp.clock).url)),
+  );
+  return { idp, contoso, browser };
+}
+
 for (const dialect of DIALECTS) {
   describe(`sign-out and single logout on ${dialect}`, () => {
     test('a LogoutRequest by HTTP-Redirect ends the session and a signed LogoutResponse goes to the Logout URL', async (t) => {
-      const idp = await startIdp(dialect);
-      t.after(() => idp.close());
-      const contoso = await seedContoso(idp.deps);
-      await updateBasicSaml(idp.deps, TEST_ACTOR, contoso.tenant.id, contoso.app.id, {
-        identifiers: [{ identifier: ACME.entityId, isDefault: true }],
-        replyUrls: [{ url: ACME.acsUrl, isDefault: true }],
-        signOnUrl: ACME.signOnUrl,
-        logoutUrl: SLO,
-      });
-      const browser = new Browser(idp.app);
-      await browser.signIn(
-        'B.Simon@contoso.com',
-        USER_PASSWORD,
-        await browser.follow(await browser.get(redirectRequest(idp.clock).url)),
-      );
+      const { idp, contoso, browser } = await signedInToAcme(dialect, t);
       assert.equal((await browser.get('/myapps')).statusCode, 200);
 
       const xml = buildLogoutRequest({
@@ -63,6 +69,41 @@ for (const dialect of DIALECTS) {
         expectedDestination: SLO,
       });
       assert.equal(response.inResponseTo, '_logout-1');
+      assert.equal((await browser.get('/myapps')).statusCode, 303, 'signed out of the IdP');
+    });
+
+    test('a LogoutRequest naming someone other than the browser’s user is answered and leaves the session (a test signed them in to the app)', async (t) => {
+      const { idp, contoso, browser } = await signedInToAcme(dialect, t);
+      const logout = async (id: string, nameId: string) =>
+        browser.get(
+          encodeRedirect({
+            location: '/contoso.com/saml2',
+            parameter: 'SAMLRequest',
+            xml: buildLogoutRequest({
+              id,
+              issueInstant: idp.clock.now(),
+              issuer: ACME.entityId,
+              destination: idpOf(contoso.tenant).ssoUrl,
+              nameId: { value: nameId, format: 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress' },
+            }),
+          }),
+        );
+
+      const other = await logout('_logout-other', 'J.Doe@contoso.com');
+      assert.equal(other.statusCode, 303);
+      const location = String(other.headers.location);
+      assert.ok(location.startsWith(`${SLO}?SAMLResponse=`), 'the application gets its LogoutResponse');
+      const response = parseLogoutResponse(decodeRedirect(rawQuery(location)).xml, {
+        clock: idp.clock,
+        expectedIssuer: idpOf(contoso.tenant).entityId,
+        expectedInResponseTo: '_logout-other',
+        expectedDestination: SLO,
+      });
+      assert.equal(response.status.code, 'urn:oasis:names:tc:SAML:2.0:status:Success');
+      assert.equal((await browser.get('/myapps')).statusCode, 200, 'B.Simon is still signed in');
+
+      // Her own NameID, in whatever case the application kept it, ends her session.
+      assert.equal((await logout('_logout-own', 'b.simon@CONTOSO.com')).statusCode, 303);
       assert.equal((await browser.get('/myapps')).statusCode, 303, 'signed out of the IdP');
     });
 

@@ -71,11 +71,17 @@ for (const dialect of DIALECTS) {
         .where('id', '=', user.id)
         .executeTakeFirstOrThrow();
       assert.match(row.password_hash, /^\$argon2id\$/);
+      // The password is temporary (Entra's portal makes it so): J.Doe chooses her own, then is in.
       const jdoe = new Browser(idp.app);
-      assert.equal(
-        (await jdoe.signIn('J.Doe@contoso.com', password, await jdoe.get('/common/login'))).headers.location,
-        '/myapps',
-      );
+      const signedIn = await jdoe.signIn('J.Doe@contoso.com', password, await jdoe.get('/common/login'));
+      assert.equal(signedIn.headers.location, `/${contoso.tenant.id}/update-password`);
+      assert.match((await jdoe.follow(signedIn)).body, /Update your password/);
+      const changed = await jdoe.post(`/${contoso.tenant.id}/update-password`, {
+        currentPassword: password,
+        newPassword: 'J.Doe-Own-Pa55word',
+        confirmPassword: 'J.Doe-Own-Pa55word',
+      });
+      assert.equal(changed.headers.location, '/myapps');
       const audit = await listAudit(idp.deps.db, contoso.tenant.id, { category: 'UserManagement' });
       assert.ok(
         audit.some(

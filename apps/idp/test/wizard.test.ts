@@ -217,7 +217,10 @@ for (const dialect of DIALECTS) {
       assert.match(testPage.body, /<h1>Test single sign-on with Sentry beta<\/h1>/);
       assert.match(testPage.body, /Sentry beta is set up\. Test single sign-on\./);
       assert.ok(
-        testPage.body.includes(`<a class="button" href="${BETA.signOnUrl}">Test sign in (SP initiated)</a>`),
+        testPage.body.includes(
+          `<a class="button" href="${BETA.signOnUrl}" target="_blank" rel="noopener">Test sign in (SP initiated)`,
+        ),
+        'the Test page opens the Sign on URL in a new tab',
       );
 
       const configured = await wizardApp(idp, contoso, id);

@@ -70,6 +70,18 @@ export async function signInAtDirectory(page: Page, userName: string, password: 
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
+/**
+ * Federa Directory's "Update your password" (Entra's, for a temporary password an administrator
+ * made): the current password, the new one twice, Sign in.
+ */
+export async function updatePasswordAtDirectory(page: Page, current: string, next: string): Promise<void> {
+  await seeHeading(page, 'Update your password');
+  await page.getByRole('textbox', { name: 'Current password', exact: true }).fill(current);
+  await page.getByRole('textbox', { name: 'New password', exact: true }).fill(next);
+  await page.getByRole('textbox', { name: 'Confirm password', exact: true }).fill(next);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
 /** The Directory portal's left navigation. */
 export async function portalNav(page: Page, item: string): Promise<void> {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: item, exact: true }).click();

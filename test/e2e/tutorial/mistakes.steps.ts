@@ -15,11 +15,16 @@ export async function wrongIdentifier(t: Tutorial): Promise<void> {
   await admin.getByRole('button', { name: 'Save' }).click();
   await see(card(admin, '1. Basic SAML Configuration').getByText(wrong));
   await card(admin, `5. Test single sign-on with ${APP}`).getByRole('link', { name: 'Test' }).click();
-  await admin.getByRole('link', { name: 'Test sign in (IdP initiated)' }).click();
-  await arriveAt(admin, urls().replyUrl);
-  await seeHeading(admin, 'Sign-in failed');
-  await see(admin.getByRole('alert').getByText('meant for another application or address'));
-  await see(admin.getByRole('code').filter({ hasText: /^AUDIENCE_MISMATCH$/ }));
+  // The test opens in a new tab; the portal stays where it was.
+  const [failed] = await Promise.all([
+    admin.context().waitForEvent('page'),
+    admin.getByRole('link', { name: 'Test sign in (IdP initiated)' }).click(),
+  ]);
+  await arriveAt(failed, urls().replyUrl);
+  await seeHeading(failed, 'Sign-in failed');
+  await see(failed.getByRole('alert').getByText('meant for another application or address'));
+  await see(failed.getByRole('code').filter({ hasText: /^AUDIENCE_MISMATCH$/ }));
+  await failed.close();
 
   // The failed sign-in left the owner signed in: the attempts page says what to change.
   await admin.goto(sp(`/settings/${ORG}/auth/attempts/`));
@@ -50,7 +55,11 @@ export async function wrongIdentifier(t: Tutorial): Promise<void> {
   await admin.getByLabel('Identifier 1', { exact: true }).fill(urls().identifier);
   await admin.getByRole('button', { name: 'Save' }).click();
   await card(admin, `5. Test single sign-on with ${APP}`).getByRole('link', { name: 'Test' }).click();
-  await admin.getByRole('link', { name: 'Test sign in (IdP initiated)' }).click();
-  await arriveAt(admin, urls().signOnUrl);
-  await seeHeading(admin, 'Acme');
+  const [works] = await Promise.all([
+    admin.context().waitForEvent('page'),
+    admin.getByRole('link', { name: 'Test sign in (IdP initiated)' }).click(),
+  ]);
+  await arriveAt(works, urls().signOnUrl);
+  await seeHeading(works, 'Acme');
+  await works.close();
 }

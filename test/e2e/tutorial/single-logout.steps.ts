@@ -39,6 +39,7 @@ export async function signOutOfMyApps(t: Tutorial): Promise<void> {
   };
   await setLogoutUrl(logoutUrl);
   await see(card(admin, '1. Basic SAML Configuration').getByText(logoutUrl));
+  await world.screenshot(admin, '27-logout-url');
 
   const bsimon = await world.window();
   await bsimon.goto(sp(`/auth/login/${ORG}/`));
@@ -51,6 +52,7 @@ export async function signOutOfMyApps(t: Tutorial): Promise<void> {
   const visited = requested(bsimon);
   await bsimon.getByRole('banner').getByRole('button', { name: 'Sign out' }).click();
   await seeHeading(bsimon, 'You signed out of your account');
+  await world.screenshot(bsimon, '28-signed-out-everywhere');
   assert.ok(
     visited.some((u) => u.startsWith(`${logoutUrl}?SAMLRequest=`)),
     `the Directory sent the Workspace a LogoutRequest:\n${visited.join('\n')}`,

@@ -7,8 +7,12 @@ import {
   seeHeading,
   signInAtDirectory,
   trail,
+  updatePasswordAtDirectory,
 } from '../support/pages.ts';
 import { APP, BSIMON, ORG, type Tutorial } from './tutorial.ts';
+
+/** The password B.Simon chooses at her first sign-in, in place of the temporary one. */
+const BSIMON_OWN_PASSWORD = 'B.Simon-Own-2024!';
 
 /**
  * “Test SSO”, SP initiated: Test this application opens the Sign-on URL; B.Simon signs in there,
@@ -23,10 +27,13 @@ export async function testSpInitiated(t: Tutorial): Promise<void> {
   const spTest = admin.getByRole('link', { name: 'Test sign in (SP initiated)' });
   const signOnUrl = (await spTest.getAttribute('href')) ?? '';
   assert.equal(signOnUrl, urls().signOnUrl, 'Test opens the Sign-on URL');
-  // As the current user (the admin, signed in to both sides by now): straight to the organization.
-  await spTest.click();
-  await arriveAt(admin, urls().signOnUrl);
-  await seeHeading(admin, 'Acme');
+  // As the current user (the admin, signed in to both sides by now): straight to the organization,
+  // in a new tab; the portal stays where it was.
+  const [spTab] = await Promise.all([admin.context().waitForEvent('page'), spTest.click()]);
+  await arriveAt(spTab, urls().signOnUrl);
+  await seeHeading(spTab, 'Acme');
+  await spTab.close();
+  await seeHeading(admin, `Test single sign-on with ${APP}`);
 
   // B.Simon, in her own browser, follows the same link.
   const bsimon = await world.window();
@@ -40,6 +47,11 @@ export async function testSpInitiated(t: Tutorial): Promise<void> {
   await bsimon.getByRole('textbox', { name: 'User name', exact: true }).fill(BSIMON.userName);
   await world.screenshot(bsimon, '16-directory-sign-in');
   await signInAtDirectory(bsimon, BSIMON.userName, t.bsimonPassword);
+  // Her first sign-in: the password the administrator made is temporary, so the Directory asks her to
+  // choose her own ("Update your password"), then goes on to the organization. She keeps using it.
+  await see(bsimon.getByRole('region', { name: 'Update your password' }).getByText(BSIMON.userName));
+  await updatePasswordAtDirectory(bsimon, t.bsimonPassword, BSIMON_OWN_PASSWORD);
+  t.bsimonPassword = BSIMON_OWN_PASSWORD;
   await arriveAt(bsimon, urls().signOnUrl);
   await seeHeading(bsimon, 'Acme');
   await see(bsimon.getByRole('banner').getByText(BSIMON.email));
@@ -57,7 +69,7 @@ export async function testSpInitiated(t: Tutorial): Promise<void> {
   await direct.context().close();
 }
 
-/** The SAML ids in a log row's "SAML ids" cell: AuthnRequest, Response, Assertion. */
+/** The SAML ids in a log's "SAML ids" value: AuthnRequest, Response, Assertion. */
 function samlIdsIn(text: string | null): { authnRequest: string; response: string; assertion: string } {
   const found = /AuthnRequest\s+(\S+)\s+Response\s+(\S+)\s+Assertion\s+(\S+)/.exec(text ?? '');
   assert.ok(found, `no SAML ids in: ${text}`);
@@ -77,7 +89,11 @@ async function sameAttemptOnBothSides(t: Tutorial): Promise<void> {
     .filter({ hasText: BSIMON.userName })
     .filter({ hasText: 'Success' })
     .first();
-  const directory = samlIdsIn(await directoryRow.textContent());
+  // The row opens the attempt's details (the pane beside the list, or its page on a narrow screen).
+  await directoryRow.getByRole('link').first().click();
+  const directory = samlIdsIn(
+    await admin.locator('dd').filter({ hasText: 'AuthnRequest' }).first().textContent(),
+  );
   await admin.goto(sp(`/settings/${ORG}/auth/attempts/`));
   await seeHeading(admin, 'SSO sign-in attempts');
   const workspaceRow = admin
@@ -114,12 +130,13 @@ export async function testIdpInitiated(t: Tutorial): Promise<void> {
     userAccessUrl.startsWith(`${world.idpUrl}/myapps/signin/`),
     `the user access URL, not ${userAccessUrl}`,
   );
-  // The admin: the Directory posts the response to the Reply URL; no Workspace page in between.
-  const adminTrail = trail(admin);
-  await idpTest.click();
-  await arriveAt(admin, urls().signOnUrl);
-  await seeHeading(admin, 'Acme');
+  // The admin, in a new tab: the Directory posts the response to the Reply URL; no Workspace page in between.
+  const [idpTab] = await Promise.all([admin.context().waitForEvent('page'), idpTest.click()]);
+  const adminTrail = trail(idpTab);
+  await arriveAt(idpTab, urls().signOnUrl);
+  await seeHeading(idpTab, 'Acme');
   assert.ok(!adminTrail.some((u) => u.includes('/auth/login/')), adminTrail.join('\n'));
+  await idpTab.close();
 
   // B.Simon, in a new browser: signs in at the Directory, and is in.
   const bsimon = await world.window();
@@ -142,15 +159,19 @@ export async function testMyApps(t: Tutorial): Promise<void> {
   await bsimon.goto(`${world.idpUrl}/myapps`);
   await signInAtDirectory(bsimon, BSIMON.userName, t.bsimonPassword);
   await seeHeading(bsimon, 'My Apps');
-  const tile = bsimon.getByRole('listitem').getByRole('link', { name: APP, exact: true });
+  // The tile says it opens a new tab, as Entra's My Apps opens apps; My Apps stays where it was.
+  const tile = bsimon
+    .getByRole('listitem')
+    .getByRole('link', { name: `${APP} (opens in a new tab)`, exact: true });
   await see(tile);
   await world.screenshot(bsimon, '19-my-apps');
   // IdP mode (no Sign-on URL): straight into the organization.
-  let visited = trail(bsimon);
-  await tile.click();
-  await arriveAt(bsimon, urls().signOnUrl);
-  await see(bsimon.getByRole('banner').getByText(BSIMON.email));
+  let [app] = await Promise.all([bsimon.context().waitForEvent('page'), tile.click()]);
+  let visited = trail(app);
+  await arriveAt(app, urls().signOnUrl);
+  await see(app.getByRole('banner').getByText(BSIMON.email));
   assert.ok(!visited.some((u) => u.startsWith(sp('/auth/login/'))), visited.join('\n'));
+  await seeHeading(bsimon, 'My Apps');
 
   // SP mode: the admin sets the Sign-on URL again; B.Simon signs out of the Workspace and uses the tile.
   await openApplication(admin, world.idpUrl, APP, 'Single sign-on');
@@ -164,14 +185,19 @@ export async function testMyApps(t: Tutorial): Promise<void> {
   await admin.getByRole('button', { name: 'Save settings' }).click();
   await see(admin.getByRole('status').filter({ hasText: 'Settings saved.' }));
 
-  await bsimon.getByRole('banner').getByRole('button', { name: 'Sign out' }).click();
+  // The tab closes once the Workspace has answered the sign-out.
+  await Promise.all([
+    app.waitForResponse((r) => r.request().method() === 'POST'),
+    app.getByRole('banner').getByRole('button', { name: 'Sign out' }).click(),
+  ]);
+  await app.close();
   await bsimon.goto(`${world.idpUrl}/myapps`);
-  visited = trail(bsimon);
-  await tile.click();
+  [app] = await Promise.all([bsimon.context().waitForEvent('page'), tile.click()]);
+  visited = trail(app);
   // The Sign-on URL sends her to the Directory, where she is still signed in: no password asked, no
   // button to click, back to the organization.
-  await arriveAt(bsimon, urls().signOnUrl);
-  await see(bsimon.getByRole('banner').getByText(BSIMON.email));
+  await arriveAt(app, urls().signOnUrl);
+  await see(app.getByRole('banner').getByText(BSIMON.email));
   assert.ok(visited.includes(urls().signOnUrl), visited.join('\n'));
   assert.ok(!visited.some((u) => u.startsWith(sp('/auth/login/'))), visited.join('\n'));
   await bsimon.context().close();

@@ -11,6 +11,7 @@ import {
   seeHeading,
   signInAtDirectory,
   trail,
+  updatePasswordAtDirectory,
 } from '../support/pages.ts';
 import {
   ADMIN,
@@ -202,6 +203,8 @@ export async function requireSso(t: Tutorial): Promise<void> {
   await world.screenshot(alex, '22-sent-through-sso');
   await alex.getByRole('button', { name: 'Continue with Active Directory' }).click();
   await signInAtDirectory(alex, ALEX.userName, alexDirectoryPassword);
+  // The administrator made her Directory password: temporary, so she chooses her own first.
+  await updatePasswordAtDirectory(alex, alexDirectoryPassword, 'Alex-Directory-2024!');
   // Her Workspace account has this email: it must prove itself before the identity is linked.
   await arriveAt(alex, sp(`/auth/link/${ORG}/`));
   await seeHeading(alex, 'Link your sign-in to your account');

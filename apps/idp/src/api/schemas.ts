@@ -67,6 +67,16 @@ export const UserSchema = {
     accountEnabled: { type: 'boolean', description: 'false: sign-in is blocked.' },
     isAdmin: { type: 'boolean', description: 'Global Administrator: may use the portal.' },
     lockedUntil: { ...nullableDateTime, description: 'Smart Lockout: refused until then.' },
+    passwordProfile: {
+      type: 'object',
+      description: 'Graph’s passwordProfile, never with the password.',
+      properties: {
+        forceChangePasswordNextSignIn: {
+          type: 'boolean',
+          description: 'The password is temporary: the user chooses a new one at the next sign-in.',
+        },
+      },
+    },
     createdAt: dateTime,
     updatedAt: dateTime,
   },

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../context.ts';
+import { FormErrors } from '../errors.ts';
 import { listUsers } from '../users/users.repository.ts';
 import {
   createUser,
@@ -32,6 +33,26 @@ const profileProperties = {
   accountEnabled: { type: 'boolean', description: 'false blocks sign-in. Default true.' },
   isAdmin: { type: 'boolean', description: 'Global Administrator. Default false.' },
 } as const;
+
+const passwordProfile = {
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  description:
+    'Graph’s passwordProfile: a password (8–256 characters of three kinds) and whether it is temporary (default false).',
+  properties: {
+    password: text(256),
+    forceChangePasswordNextSignIn: {
+      type: 'boolean',
+      description: 'The user must choose a new password at the next sign-in. Default false, as Graph’s.',
+    },
+  },
+} as const;
+
+interface PasswordProfileBody {
+  password?: string;
+  forceChangePasswordNextSignIn?: boolean;
+}
 
 interface ProfileBody {
   userPrincipalName?: string;
@@ -79,8 +100,10 @@ export function registerUserRoutes(api: FastifyInstance, deps: Deps): void {
             ...profileProperties,
             password: {
               ...text(256),
-              description: 'Optional: 8–256 characters of three kinds. Generated when absent.',
+              description:
+                'Optional: 8–256 characters of three kinds. Generated when absent. The same as passwordProfile.password.',
             },
+            passwordProfile,
           },
         },
         response: { 201: ref('UserWithPassword'), ...refusals(400, 409) },
@@ -88,12 +111,26 @@ export function registerUserRoutes(api: FastifyInstance, deps: Deps): void {
     },
     async (request, reply) => {
       const { tenantId, actor } = callerOf(request);
-      const body = request.body as ProfileBody & {
+      const { passwordProfile: profile, ...body } = request.body as ProfileBody & {
         userPrincipalName: string;
         displayName: string;
         password?: string;
+        passwordProfile?: PasswordProfileBody;
       };
-      const result = await createUser(deps, actor, tenantId, body);
+      if (
+        profile?.password !== undefined &&
+        body.password !== undefined &&
+        profile.password !== body.password
+      ) {
+        throw new FormErrors({
+          password: 'Give the password once: in passwordProfile.password or in password.',
+        });
+      }
+      const result = await createUser(deps, actor, tenantId, {
+        ...body,
+        password: profile?.password ?? body.password,
+        forceChangePasswordNextSignIn: profile?.forceChangePasswordNextSignIn === true,
+      });
       return reply.status(201).send(result);
     },
   );
@@ -123,7 +160,7 @@ export function registerUserRoutes(api: FastifyInstance, deps: Deps): void {
           type: 'object',
           additionalProperties: false,
           minProperties: 1,
-          properties: profileProperties,
+          properties: { ...profileProperties, passwordProfile },
         },
         response: { 200: ref('User'), ...refusals(400, 404, 409) },
       },
@@ -131,17 +168,24 @@ export function registerUserRoutes(api: FastifyInstance, deps: Deps): void {
     async (request) => {
       const { tenantId, actor } = callerOf(request);
       const current = await requireUser(deps.db, tenantId, (request.params as { user: string }).user);
-      const body = request.body as ProfileBody;
+      const body = request.body as ProfileBody & { passwordProfile?: PasswordProfileBody };
       const has = (key: keyof ProfileBody) => Object.hasOwn(body, key);
-      return updateUser(deps, actor, tenantId, current.id, {
-        userPrincipalName: body.userPrincipalName ?? current.userPrincipalName,
-        displayName: body.displayName ?? current.displayName,
-        mail: has('mail') ? body.mail : current.mail,
-        givenName: has('givenName') ? body.givenName : current.givenName,
-        surname: has('surname') ? body.surname : current.surname,
-        accountEnabled: body.accountEnabled ?? current.accountEnabled,
-        isAdmin: body.isAdmin ?? current.isAdmin,
-      });
+      return updateUser(
+        deps,
+        actor,
+        tenantId,
+        current.id,
+        {
+          userPrincipalName: body.userPrincipalName ?? current.userPrincipalName,
+          displayName: body.displayName ?? current.displayName,
+          mail: has('mail') ? body.mail : current.mail,
+          givenName: has('givenName') ? body.givenName : current.givenName,
+          surname: has('surname') ? body.surname : current.surname,
+          accountEnabled: body.accountEnabled ?? current.accountEnabled,
+          isAdmin: body.isAdmin ?? current.isAdmin,
+        },
+        body.passwordProfile,
+      );
     },
   );
 
@@ -173,7 +217,8 @@ export function registerUserRoutes(api: FastifyInstance, deps: Deps): void {
     {
       schema: {
         tags: ['users'],
-        summary: 'Set a new generated password (returned once) and clear any lockout',
+        summary:
+          'Set a new generated password (returned once), temporary (the user chooses a new one at the next sign-in), and clear any lockout',
         params: userParams,
         response: { 200: ref('UserWithPassword'), ...refusals(404) },
       },

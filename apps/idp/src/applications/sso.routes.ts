@@ -1,4 +1,4 @@
-import { card, copyField, facts, hiddenCsrf, html, type SafeHtml } from '@federa/kit';
+import { allowFormActionTo, card, copyField, facts, hiddenCsrf, html, type SafeHtml } from '@federa/kit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { listCertificates } from '../certificates/certificates.repository.ts';
 import type { Deps } from '../context.ts';
@@ -6,6 +6,7 @@ import { attempt, formOf } from '../http/forms.ts';
 import { formatTime, textareaField } from '../http/inputs.ts';
 import { type AdminContext, done, requireAdmin } from '../portal/portal.ts';
 import { idpAddresses } from '../sso/context.ts';
+import { testChoices } from '../test-sign-in/test-sign-in.pages.ts';
 import { sendApplicationPage } from './application-page.ts';
 import type { Application } from './applications.repository.ts';
 import { requireApplication } from './applications.service.ts';
@@ -188,22 +189,25 @@ export async function metadataUploadSubmit(deps: Deps, request: FastifyRequest, 
   );
 }
 
-/** GET `/portal/applications/:id/test`: "Test single sign-on" as the current admin. */
+/**
+ * GET `/portal/applications/:id/test`: "Test single sign-on", as the current admin or as someone else
+ * (test-sign-in/), each in a new tab.
+ */
 export async function testPage(deps: Deps, request: FastifyRequest, reply: FastifyReply) {
   const admin = await requireAdmin(deps, request, reply);
   if (!admin) return reply;
   const app = await requireApplication(deps.db, admin.tenant.id, (request.params as Params).id);
   const addresses = idpAddresses(deps.config.baseUrl, admin.tenant.id);
+  // Sign in as someone else, SP initiated: the form's answer redirects to the Sign on URL.
+  if (app.signOnUrl) allowFormActionTo(reply, [app.signOnUrl]);
   const body = html`${card(
     `Test single sign-on with ${app.displayName}`,
-    html`<p>Sign in as the current user (${admin.user.userPrincipalName}). The result, and any error with what to change, appears in the application or on Federa Directory's error page, and in the <a href="/portal/sign-ins?app=${app.id}">sign-in logs</a>.</p>
-${
-  app.signOnUrl
-    ? html`<h3>SP initiated</h3><p>Opens the Sign on URL; the application sends its request to Federa Directory.</p><p><a class="button" href="${app.signOnUrl}">Test sign in (SP initiated)</a></p>`
-    : null
-}
-<h3>IdP initiated</h3><p>Federa Directory posts an unsolicited response to the default Reply URL${app.relayState ? ' with the Relay State' : ''}.</p>
-<p><a class="button${app.signOnUrl ? ' secondary' : ''}" href="${addresses.userAccessUrl(app.appId)}&amp;mode=idp">Test sign in (IdP initiated)</a></p>`,
+    testChoices({
+      app,
+      adminName: admin.user.userPrincipalName,
+      csrf: admin.csrf,
+      userAccessUrl: addresses.userAccessUrl(app.appId),
+    }),
   )}
 ${card('Claims the application will receive', facts([['NameID', app.nameIdSource], ...app.claims.map((c) => [claimUri(c), c.source] as const)]))}`;
   return sendApplicationPage(request, reply, admin, app, {

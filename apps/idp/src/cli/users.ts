@@ -4,12 +4,14 @@ import { details, json, table } from './output.ts';
 
 export const USERS_USAGE = `federa-idp users list [--search <text>]
        federa-idp users show <user>
-       federa-idp users create --upn <user principal name> --name <display name> [--given-name <x>] [--surname <x>] [--mail <address>] [--password <x>] [--admin] [--blocked]
+       federa-idp users create --upn <user principal name> --name <display name> [--given-name <x>] [--surname <x>] [--mail <address>] [--password <x>] [--no-force-change-password] [--admin] [--blocked]
        federa-idp users block|unblock|reset-password|delete <user>
        federa-idp users deleted
        federa-idp users restore|delete-permanently <deleted user>
   <user> is a user principal name (B.Simon@contoso.com) or an object id. A deleted user stays 30 days
-  under "users deleted", restorable, then is deleted for good.`;
+  under "users deleted", restorable, then is deleted for good. The password of create and
+  reset-password is temporary: the user chooses a new one at the next sign-in (for create,
+  --no-force-change-password keeps it).`;
 
 interface User {
   id: string;
@@ -21,6 +23,7 @@ interface User {
   accountEnabled: boolean;
   isAdmin: boolean;
   lockedUntil: string | null;
+  passwordProfile?: { forceChangePasswordNextSignIn: boolean };
   createdAt: string;
 }
 
@@ -58,8 +61,16 @@ export function userDetails(user: User): string {
     ['Account enabled', user.accountEnabled],
     ['Global Administrator', user.isAdmin],
     ['Locked until', user.lockedUntil],
+    ['Must change password', user.passwordProfile?.forceChangePasswordNextSignIn ?? false],
     ['Created', user.createdAt],
   ]);
+}
+
+/** Says when the password just shown is a temporary one. */
+function temporaryNote(user: User): string {
+  return user.passwordProfile?.forceChangePasswordNextSignIn
+    ? `It is temporary: ${user.displayName} will be asked to choose a new password at the next sign-in.\n`
+    : '';
 }
 
 export async function usersCommand(ctx: CommandContext, args: string[]): Promise<void> {
@@ -101,6 +112,7 @@ export async function usersCommand(ctx: CommandContext, args: string[]): Promise
           surname: { type: 'string' },
           mail: { type: 'string' },
           password: { type: 'string' },
+          'no-force-change-password': { type: 'boolean' },
           admin: { type: 'boolean' },
           blocked: { type: 'boolean' },
         },
@@ -115,17 +127,22 @@ export async function usersCommand(ctx: CommandContext, args: string[]): Promise
         ['given-name', 'givenName'],
         ['surname', 'surname'],
         ['mail', 'mail'],
-        ['password', 'password'],
       ] as const) {
         const value = text(parsed, flag);
         if (value !== undefined) body[key] = value;
       }
+      // Graph's passwordProfile: temporary unless told otherwise, as the portal makes it.
+      const password = text(parsed, 'password');
+      body.passwordProfile = {
+        ...(password !== undefined ? { password } : {}),
+        forceChangePasswordNextSignIn: parsed.values['no-force-change-password'] !== true,
+      };
       if (parsed.values.admin) body.isAdmin = true;
       if (parsed.values.blocked) body.accountEnabled = false;
       const created = await api.call('POST', '/users', body);
       if (ctx.json) return io.out(json(created));
       return io.out(
-        `Created ${created.user.displayName} (${created.user.userPrincipalName}), object ID ${created.user.id}.\nPassword (shown only now): ${created.password}\n`,
+        `Created ${created.user.displayName} (${created.user.userPrincipalName}), object ID ${created.user.id}.\nPassword (shown only now): ${created.password}\n${temporaryNote(created.user)}`,
       );
     }
     case 'block':
@@ -140,7 +157,7 @@ export async function usersCommand(ctx: CommandContext, args: string[]): Promise
       const result = await api.call('POST', `/users/${seg(parsed.positionals[0]!)}/resetPassword`);
       if (ctx.json) return io.out(json(result));
       return io.out(
-        `New password of ${result.user.userPrincipalName} (shown only now): ${result.password}\n`,
+        `New password of ${result.user.userPrincipalName} (shown only now): ${result.password}\n${temporaryNote(result.user)}`,
       );
     }
     case 'delete': {

@@ -7,9 +7,11 @@ import { conditionalAccessMigration } from '../conditional-access/conditional-ac
 import { keepSignedInMigration } from '../keep-signed-in/keep-signed-in.migration.ts';
 import { mfaMigration } from '../mfa/mfa.migration.ts';
 import { passkeysMigration } from '../mfa/passkeys/passkeys.migration.ts';
+import { passwordResetMigration } from '../password-reset/password-reset.migration.ts';
 import { provisioningMigration } from '../provisioning/provisioning.migration.ts';
 import { signInSamlIdsMigration } from '../sign-in-logs/saml-ids.migration.ts';
 import { singleLogoutMigration } from '../single-logout/logout-binding.migration.ts';
+import { temporaryPasswordsMigration } from '../temporary-password/temporary-password.migration.ts';
 import { deletedUsersMigration } from '../users/deleted-users.migration.ts';
 
 // Portable DDL only (text, integer; no DB-specific types or defaults), so SQLite and PostgreSQL match.
@@ -303,4 +305,6 @@ export const migrations: Record<string, Migration> = {
   '0012-provisioning': provisioningMigration,
   '0013-passkeys': passkeysMigration,
   '0014-keep-signed-in': keepSignedInMigration,
+  '0015-temporary-passwords': temporaryPasswordsMigration,
+  '0016-password-reset': passwordResetMigration,
 };

@@ -37,6 +37,18 @@ export interface UsersTable {
   updated_at: string;
   /** When the user was deleted (restorable for 30 days); null for a user who is not. */
   deleted_at: string | null;
+  /** Sessions signed in before this instant are over (0016-password-reset; Graph's signInSessionsValidFromDateTime). */
+  sign_in_sessions_valid_from: string | null;
+  /** Entra's passwordProfile.forceChangePasswordNextSignIn: 1 for a temporary password (0015-temporary-passwords). */
+  force_change_password_next_sign_in: number;
+}
+
+/** Self-service password reset policy of a tenant (0016-password-reset): none, selected (one group) or all. */
+export interface TenantPasswordResetTable {
+  tenant_id: string;
+  enabled_for: string;
+  group_id: string | null;
+  updated_at: string;
 }
 
 export interface GroupsTable {
@@ -372,6 +384,7 @@ export interface IdpDatabase {
   tenants: TenantsTable;
   tenant_domains: TenantDomainsTable;
   tenant_user_settings: TenantUserSettingsTable;
+  tenant_password_reset: TenantPasswordResetTable;
   users: UsersTable;
   groups: GroupsTable;
   group_members: GroupMembersTable;

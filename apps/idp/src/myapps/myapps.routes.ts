@@ -11,6 +11,8 @@ import { idpAddresses } from '../sso/context.ts';
 import { tenantNotFound } from '../sso/endpoint.ts';
 import { SsoError } from '../sso/sso-error.ts';
 import { findTenant } from '../tenants/tenants.repository.ts';
+import { takeSomeoneElse } from '../test-sign-in/marker.ts';
+import { testLinkUsed } from '../test-sign-in/test-sign-in.pages.ts';
 import { appLogo } from './app-logo.ts';
 
 /** GET `/myapps`: a tile for each application the user is assigned to that is enabled and visible. */
@@ -37,7 +39,8 @@ ${
     : html`<div class="tiles" role="list">${shown.map(
         (a) =>
           // The list item wraps the link: a role on the <a> itself would hide that it is a link.
-          html`<div role="listitem"><a class="tile" href="${addresses.userAccessUrl(a.appId)}">${appLogo(a)}<strong>${a.displayName}</strong></a></div>`,
+          // A new tab, as Entra's My Apps opens apps: My Apps stays where it was.
+          html`<div role="listitem"><a class="tile" href="${addresses.userAccessUrl(a.appId)}" target="_blank" rel="noopener">${appLogo(a)}<strong>${a.displayName}</strong><span class="visually-hidden"> (opens in a new tab)</span></a></div>`,
       )}</div>`
 }`
   }
@@ -81,7 +84,16 @@ export async function myAppsSignIn(deps: AppDeps, request: FastifyRequest, reply
     });
     return handleSsoFailure(deps, request, reply, error, fc);
   }
-  if (app.signOnUrl && query.mode !== 'idp') return reply.redirect(app.signOnUrl, 303);
+  // Test single sign-on › "Sign in as someone else", IdP-initiated (test-sign-in/): the marker's nonce.
+  const someoneElse =
+    query.test !== undefined &&
+    (await takeSomeoneElse(request, deps.clock.now(), {
+      applicationId: app.id,
+      mode: 'idp',
+      nonce: query.test,
+    }));
+  if (query.test !== undefined && !someoneElse) return testLinkUsed(reply);
+  if (app.signOnUrl && query.mode !== 'idp' && !someoneElse) return reply.redirect(app.signOnUrl, 303);
   const signedIn = await currentUser(request, deps);
   const here = signedIn && signedIn.user.tenantId === tenant.id ? signedIn : null;
   let flow: ReturnType<typeof idpInitiatedFlow>;
@@ -94,7 +106,8 @@ export async function myAppsSignIn(deps: AppDeps, request: FastifyRequest, reply
       user: here?.user ?? null,
     });
   }
-  if (here) return completeFlow(deps, request, reply, flow, here);
+  if (someoneElse) flow.someoneElse = true;
+  else if (here) return completeFlow(deps, request, reply, flow, here);
   await saveFlow(request, flow);
   return reply.redirect(`/${tenant.id}/login?flow=${flow.key}`, 303);
 }

@@ -21,6 +21,8 @@ export interface PendingMfa {
   returnTo: string | null;
   /** The session this step continues (step-up), whose SessionIndex is kept. */
   continues: { sessionIndex: string } | null;
+  /** For "Sign in as someone else" (test-sign-in/): the session's own sign-in stays as it is. */
+  someoneElse?: boolean;
   createdAt: string;
 }
 
@@ -40,7 +42,7 @@ export async function beginMfa(
 ): Promise<void> {
   const session = await getSession(request);
   session.regenerate();
-  if (current && current.userId !== pending.userId) session.set('auth', undefined);
+  if (current && current.userId !== pending.userId && !pending.someoneElse) session.set('auth', undefined);
   session.set(PENDING, { ...pending, createdAt: at.toISOString() } satisfies PendingMfa);
 }
 
@@ -71,7 +73,13 @@ export async function startMfaStep(
   reply: FastifyReply,
   user: User,
   requirement: { reason: MfaReason | null },
-  next: { flow: string | null; returnTo: string | null; continues: SessionAuth | null; passwordAt?: Date },
+  next: {
+    flow: string | null;
+    returnTo: string | null;
+    continues: SessionAuth | null;
+    passwordAt?: Date;
+    someoneElse?: boolean;
+  },
 ): Promise<FastifyReply> {
   const now = deps.clock.now();
   const methods: AuthMethodUse[] = next.continues
@@ -87,6 +95,7 @@ export async function startMfaStep(
       flow: next.flow,
       returnTo: next.returnTo,
       continues: next.continues ? { sessionIndex: next.continues.sessionIndex } : null,
+      ...(next.someoneElse ? { someoneElse: true } : {}),
     },
     now,
     await sessionAuth(request),

@@ -16,13 +16,15 @@ import { completeFlow, handleSsoFailure } from '../sso/complete.ts';
 import { sendSsoErrorPage } from '../sso/error-page.ts';
 import { type SignInApplication, signInApplication } from '../sso/sign-in-config.ts';
 import { SsoError } from '../sso/sso-error.ts';
+import { mustChangePassword, startPasswordChange } from '../temporary-password/pending-change.ts';
 import { findTenant } from '../tenants/tenants.repository.ts';
+import { signedInFor } from '../test-sign-in/one-sign-in.ts';
 import { findUser, type User } from '../users/users.repository.ts';
 import { chooseMethod, codeChallenge, keepAccountSecure, moreInformationRequired } from './mfa.pages.ts';
 import { noPasskeyPossible } from './mfa-gate.ts';
 import { endPendingMfa, type PendingMfa, pendingMfa, stillSignInable } from './mfa-pending.ts';
 import { clearFailedSignIns } from './password-check.ts';
-import { dropFlow, findFlow, type PendingFlow, startSession } from './session-auth.ts';
+import { dropFlow, findFlow, type PendingFlow } from './session-auth.ts';
 
 // The second step of sign-in, at `/{tenant}/mfa`: the strongest registered method first ("Sign in
 // another way" for the others), or registration ("More information required") when the user has
@@ -342,9 +344,28 @@ export async function finish(
       ? [{ method: 'passkey' as const, at: now.toISOString(), deviceBound: factor.deviceBound === true }]
       : []),
   ];
+  // A temporary password (temporary-password/): every factor is proved, but nothing is issued and no
+  // session starts until the user chooses their own password.
+  if (mustChangePassword(step.user)) {
+    await endPendingMfa(request);
+    return startPasswordChange(deps, request, reply, step.user, {
+      methods,
+      mfaAt: outcome !== 'skipped' ? now.toISOString() : null,
+      registrationSkipped: outcome === 'skipped',
+      sessionIndex: step.pending.continues?.sessionIndex,
+      flow: step.pending.flow,
+      returnTo: step.pending.returnTo,
+      someoneElse: step.pending.someoneElse === true || step.flow?.someoneElse === true,
+    });
+  }
   await clearFailedSignIns(deps, step.user);
   await endPendingMfa(request);
-  const auth = await startSession(request, reply, step.user, now, {
+  // "Sign in as someone else" (test-sign-in/): for the waiting response only, never this browser's session.
+  const someoneElse = step.pending.someoneElse === true || step.flow?.someoneElse === true;
+  if (someoneElse && !step.flow) {
+    return sendPlainPage(reply, 'Sign in', html`<section class="card"><p>${EXPIRED}</p></section>`, 400);
+  }
+  const auth = await signedInFor(request, reply, someoneElse, step.user, now, {
     methods,
     mfaAt: outcome !== 'skipped' ? now.toISOString() : null,
     sessionIndex: step.pending.continues?.sessionIndex,

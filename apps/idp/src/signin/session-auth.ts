@@ -2,6 +2,7 @@ import { getSession } from '@federa/kit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../context.ts';
 import { beginKeepSignedIn } from '../keep-signed-in/keep-signed-in.ts';
+import { sessionRevoked } from '../password-reset/sign-in-sessions.ts';
 import { findUser, type User } from '../users/users.repository.ts';
 import { closePortal, openPortal } from './portal-cookie.ts';
 
@@ -50,6 +51,11 @@ export interface PendingFlow {
   forceAuthn: boolean;
   /** IsPassive: no page may be shown, so a second factor still to do answers NoPassive (0009-mfa). */
   isPassive?: boolean;
+  /**
+   * Test single sign-on › "Sign in as someone else" (test-sign-in/): credentials are asked afresh and
+   * the sign-in lasts for this one response; the browser's SSO session is neither used nor replaced.
+   */
+  someoneElse?: boolean;
   correlationId: string;
   createdAt: string;
 }
@@ -74,6 +80,11 @@ export async function currentUser(
   if (!auth) return null;
   const user = await findUser(deps.db, auth.userId);
   if (!user?.accountEnabled || user.tenantId !== auth.tenantId) return null;
+  // Sessions revoked since this one signed in (a password reset: password-reset/sign-in-sessions.ts).
+  if (sessionRevoked(user, auth)) return null;
+  // A password an administrator made temporary since (temporary-password/): not signed in until the
+  // user chooses their own at the next sign-in (Entra ends the sessions of an admin's password reset).
+  if (user.passwordProfile?.forceChangePasswordNextSignIn) return null;
   return { auth, user };
 }
 

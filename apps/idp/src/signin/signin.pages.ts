@@ -11,6 +11,16 @@ export interface LoginFormOptions {
   error?: { text: string; code: string; requestId: string; correlationId: string; timestamp: string } | null;
 }
 
+/**
+ * Entra's "Forgot my password": self-service password reset for this tenant (password-reset/),
+ * carrying the waiting sign-in or return path so that the user comes back to it.
+ */
+function forgotPasswordHref(options: LoginFormOptions): string {
+  const base = options.action.replace(/\/login$/, '/passwordreset');
+  if (options.flow) return `${base}?flow=${encodeURIComponent(options.flow)}`;
+  return options.returnTo ? `${base}?return=${encodeURIComponent(options.returnTo)}` : base;
+}
+
 /** The sign-in page: user name and password, in the manner of Entra's. */
 export function loginForm(options: LoginFormOptions): SafeHtml {
   const error = options.error ?? null;
@@ -24,6 +34,7 @@ ${options.flow ? html`<input type="hidden" name="flow" value="${options.flow}">`
 ${options.returnTo ? html`<input type="hidden" name="return" value="${options.returnTo}">` : null}
 ${field({ label: 'User name', name: 'username', type: 'email', value: options.userName ?? '', required: true, autocomplete: 'username', placeholder: 'someone@contoso.com', hint: 'Your user principal name, such as B.Simon@contoso.com.' })}
 ${field({ label: 'Password', name: 'password', type: 'password', required: true, autocomplete: 'current-password', error: error ? error.text : null })}
+<p><a href="${forgotPasswordHref(options)}">Forgot my password</a></p>
 <div class="actions"><button type="submit">Sign in</button></div>
 </form>
 ${

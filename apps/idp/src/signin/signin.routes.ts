@@ -13,11 +13,13 @@ import { tenantNotFound } from '../sso/endpoint.ts';
 import { sendSsoErrorPage } from '../sso/error-page.ts';
 import { signInApplication, signInTenant } from '../sso/sign-in-config.ts';
 import { SsoError } from '../sso/sso-error.ts';
+import { mustChangePassword, startPasswordChange } from '../temporary-password/pending-change.ts';
 import type { Tenant } from '../tenants/tenants.repository.ts';
+import { signedInFor } from '../test-sign-in/one-sign-in.ts';
 import { startMfaStep } from './mfa-pending.ts';
 import { checkPassword, clearFailedSignIns } from './password-check.ts';
 import { isPortalPath, openPortal, ownTopLevelNavigation, portalOpen } from './portal-cookie.ts';
-import { currentUser, findFlow, type PendingFlow, startSession } from './session-auth.ts';
+import { currentUser, findFlow, type PendingFlow } from './session-auth.ts';
 import { loginForm } from './signin.pages.ts';
 
 /** `common` signs in a user of any tenant (My Apps, the portal); otherwise a tenant GUID or domain. */
@@ -180,11 +182,23 @@ export async function loginSubmit(
         flow: flow?.key ?? null,
         returnTo: flow ? null : returnTo,
         continues: null,
+        someoneElse: flow?.someoneElse === true,
+      });
+    }
+    // A temporary password (temporary-password/): the user chooses their own before anything is issued.
+    if (mustChangePassword(result.user)) {
+      return startPasswordChange(deps, request, reply, result.user, {
+        methods: [{ method: 'password', at: deps.clock.now().toISOString() }],
+        mfaAt: null,
+        flow: flow?.key ?? null,
+        returnTo: flow ? null : returnTo,
+        someoneElse: flow?.someoneElse === true,
       });
     }
   }
   await clearFailedSignIns(deps, result.user);
-  const auth = await startSession(request, reply, result.user, deps.clock.now());
+  // "Sign in as someone else" (test-sign-in/): this one response only, the browser's session untouched.
+  const auth = await signedInFor(request, reply, flow?.someoneElse === true, result.user, deps.clock.now());
   if (flow) {
     if (flow.tenantId !== result.user.tenantId) {
       const error = new SsoError({

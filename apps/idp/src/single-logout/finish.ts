@@ -43,7 +43,20 @@ export async function finishSignOut(
     { applications: state.steps.length, unconfirmed: left.length },
     'single logout: session ended',
   );
-  const initiator = state.initiator;
+  return answerLogout(deps, reply, state.initiator, left);
+}
+
+/**
+ * The application that asked for the sign-out gets its LogoutResponse (PartialLogout when `left`
+ * names applications that may still be signed in); a sign-out started here ends on the signed-out
+ * page. Nothing about the browser's session changes here.
+ */
+export async function answerLogout(
+  deps: AppDeps,
+  reply: FastifyReply,
+  initiator: LogoutState['initiator'],
+  left: readonly LogoutStep[],
+): Promise<FastifyReply> {
   const app = initiator ? await signInApplication(deps, initiator.tenantId, initiator.applicationId) : null;
   // SAML Metadata §2.2.2: ResponseLocation, when present, is where responses go.
   const replyTo = app ? (app.logoutResponseUrl ?? app.logoutUrl) : null;

@@ -15,6 +15,7 @@ export type AadstsCode =
   | 'AADSTS75008' // unexpected Destination
   | 'AADSTS75016' // NameIDPolicy cannot be satisfied
   | 'AADSTS50058' // IsPassive and nobody signed in
+  | 'AADSTS50055' // the password is expired (temporary): the user must update it
   | 'AADSTS75011' // RequestedAuthnContext cannot be satisfied
   | 'AADSTS50105' // user not assigned
   | 'AADSTS50057' // account disabled
@@ -44,6 +45,7 @@ export const AADSTS_SUMMARY: Record<AadstsCode, string> = {
     'The request from the application was denied since the SAML request had an unexpected destination.',
   AADSTS75016: 'SAML2 Authentication Request has invalid NameIDPolicy.',
   AADSTS50058: 'A silent sign-in request was sent but no user is signed in.',
+  AADSTS50055: 'The password is expired. The user must update their password.',
   AADSTS75011:
     'Authentication method by which the user authenticated with the service doesn’t match requested authentication method.',
   AADSTS50105: 'The signed in user is not assigned to a role for the application.',

@@ -226,17 +226,21 @@ export async function completeFlow(
         flow: flow.key,
         returnTo: null,
         continues: signedIn.auth,
+        someoneElse: flow.someoneElse === true,
       });
     }
     // No response without the grants Conditional Access asks for (AADSTS50076).
     requireGrantsDone(ca.outcome, app.displayName);
-    // "Stay signed in?" after an interactive sign-in, or the persistent browser session control.
-    const kmsi = await keepSignedInStep(deps, request, reply, {
-      user: signedIn.user,
-      persistentBrowser: ca.outcome.persistentBrowser,
-      flow,
-      returnTo: null,
-    });
+    // "Stay signed in?" after an interactive sign-in, or the persistent browser session control; not
+    // for "Sign in as someone else" (test-sign-in/), whose sign-in this browser's session never keeps.
+    const kmsi = flow.someoneElse
+      ? null
+      : await keepSignedInStep(deps, request, reply, {
+          user: signedIn.user,
+          persistentBrowser: ca.outcome.persistentBrowser,
+          flow,
+          returnTo: null,
+        });
     if (kmsi) return kmsi;
 
     const credential = app.credential;
@@ -297,18 +301,20 @@ export async function completeFlow(
       { responseId: issued.responseId, assertionId: issued.assertionId, app: app.id },
       'response issued',
     );
-    // The session remembers the application, to send it a LogoutRequest at sign-out (single-logout/).
-    await recordParticipant(request, {
-      tenantId: tenant.id,
-      applicationId: app.id,
-      audience: flow.audience,
-      nameId: nameIdValue,
-      nameIdFormat,
-      // issueResponse's AuthnStatement carries the assertion ID as SessionIndex, as Entra's does.
-      sessionIndex: issued.assertionId,
-      ssoSession: signedIn.auth.sessionIndex,
-      at: deps.clock.now().toISOString(),
-    });
+    // The session remembers the application, to send it a LogoutRequest at sign-out (single-logout/);
+    // a sign-in as someone else (test-sign-in/) is no part of this browser's SSO session.
+    if (!flow.someoneElse)
+      await recordParticipant(request, {
+        tenantId: tenant.id,
+        applicationId: app.id,
+        audience: flow.audience,
+        nameId: nameIdValue,
+        nameIdFormat,
+        // issueResponse's AuthnStatement carries the assertion ID as SessionIndex, as Entra's does.
+        sessionIndex: issued.assertionId,
+        ssoSession: signedIn.auth.sessionIndex,
+        at: deps.clock.now().toISOString(),
+      });
     return sendSamlPost(reply, {
       action: flow.acsUrl,
       parameter: 'SAMLResponse',

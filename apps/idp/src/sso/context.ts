@@ -17,6 +17,8 @@ export interface SsoContext {
   readonly correlationId: string;
   /** The signed-in session for this tenant, if any. */
   readonly auth: SessionAuth | null;
+  /** Nobody signed in, but this browser's user must replace a temporary password (temporary-password/). */
+  readonly temporaryPasswordUser: User | null;
   message: {
     xml: string;
     relayState: string | null;

@@ -2,6 +2,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../context.ts';
 import { currentUser, type PendingFlow, saveFlow } from '../signin/session-auth.ts';
 import { handleLogoutResponse } from '../single-logout/response.ts';
+import { temporaryPasswordUserOf } from '../temporary-password/password-change-due.ts';
+import { takeSomeoneElse } from '../test-sign-in/marker.ts';
 import { AUTHN_REQUEST_CHECKS, MESSAGE_CHECKS } from './checks/index.ts';
 import { completeFlow, failureContextOf, handleSsoFailure } from './complete.ts';
 import { runChecks, type SsoContext } from './context.ts';
@@ -54,6 +56,7 @@ export async function samlEndpoint(
     binding,
     correlationId: request.id,
     auth: here?.auth ?? null,
+    temporaryPasswordUser: here ? null : await temporaryPasswordUserOf(request, deps, tenant.id),
     message: null,
     issuer: null,
     authnRequest: null,
@@ -78,7 +81,13 @@ export async function samlEndpoint(
     }
     await runChecks(ctx, AUTHN_REQUEST_CHECKS);
   } catch (error) {
-    return handleSsoFailure(deps, request, reply, error, failureContextOf(ctx, here?.user ?? null));
+    return handleSsoFailure(
+      deps,
+      request,
+      reply,
+      error,
+      failureContextOf(ctx, here?.user ?? ctx.temporaryPasswordUser),
+    );
   }
 
   const flow: PendingFlow = {
@@ -96,7 +105,15 @@ export async function samlEndpoint(
     correlationId: ctx.correlationId,
     createdAt: deps.clock.now().toISOString(),
   };
-  if (!ctx.prompt && here) {
+  // Test single sign-on › "Sign in as someone else" (test-sign-in/): the admin's marker makes this
+  // browser's next interactive request for the application ask for credentials afresh.
+  if (
+    !flow.isPassive &&
+    (await takeSomeoneElse(request, deps.clock.now(), { applicationId: flow.applicationId, mode: 'sp' }))
+  ) {
+    flow.someoneElse = true;
+  }
+  if (!ctx.prompt && here && !flow.someoneElse) {
     return completeFlow(deps, request, reply, flow, here, { tenant, application: ctx.application! });
   }
   await saveFlow(request, flow);

@@ -1,6 +1,9 @@
 import { parseLogoutRequest, SamlError, verifyRedirectSignature } from '@federa/saml';
 import type { FastifyReply } from 'fastify';
+import { sessionAuth } from '../signin/session-auth.ts';
 import { beginSignOut } from '../single-logout/begin.ts';
+import { answerLogout } from '../single-logout/finish.ts';
+import { namesSessionUser } from '../single-logout/names-session.ts';
 import type { SsoContext } from './context.ts';
 import { sha1RequestRefusal } from './sha1-requests.ts';
 import { signInApplicationByIdentifier } from './sign-in-config.ts';
@@ -9,8 +12,8 @@ import { SsoError } from './sso-error.ts';
 /**
  * SP-initiated single logout (SAML Profiles §4.4) at `/{tenant}/saml2`: a LogoutRequest from an
  * application of the tenant (Issuer = one of its Identifiers; signature verified when the SP's
- * certificate is known; RSA-SHA1 only where the application allows it for its requests) ends this
- * browser's IdP session and is propagated to the session's other applications (`single-logout/`); the
+ * certificate is known; RSA-SHA1 only where the application allows it for its requests) naming this
+ * browser's user ends this browser's IdP session and is propagated to the session's other applications (`single-logout/`); the
  * LogoutResponse then goes by HTTP-Redirect, signed, to where the application takes responses: its SLO
  * endpoint's ResponseLocation when its metadata gave one, else its Logout URL (a page says "signed
  * out" when it has neither).
@@ -34,11 +37,11 @@ export async function handleLogoutRequest(ctx: SsoContext, reply: FastifyReply):
   const endpoints = [tenant.id, ...tenant.domains.map((d) => d.domain)].map(
     (t) => `${deps.config.baseUrl}/${t}/saml2`,
   );
-  let requestId: string;
+  let parsed: ReturnType<typeof parseLogoutRequest>;
   try {
     if (message.redirect?.signature && keys.length > 0)
       verifyRedirectSignature(message.redirect, { keys, allowSha1 });
-    const parsed = parseLogoutRequest(message.xml, {
+    parsed = parseLogoutRequest(message.xml, {
       clock: deps.clock,
       expectedIssuer: issuer,
       keys: message.redirect ? undefined : keys,
@@ -47,7 +50,6 @@ export async function handleLogoutRequest(ctx: SsoContext, reply: FastifyReply):
     if (parsed.destination !== null && !endpoints.includes(parsed.destination)) {
       throw new SamlError('DESTINATION_MISMATCH', 'The LogoutRequest was addressed to another endpoint.');
     }
-    requestId = parsed.id;
   } catch (error) {
     if (!(error instanceof SamlError)) throw error;
     const sha1 = sha1RequestRefusal(error, app, 'logout-request', 'logout request');
@@ -61,11 +63,22 @@ export async function handleLogoutRequest(ctx: SsoContext, reply: FastifyReply):
     });
   }
 
-  // Profiles §4.4.3.3: the other applications of the session first, then this one's LogoutResponse.
-  return beginSignOut(deps, ctx.request, reply, {
+  const initiator = {
     tenantId: tenant.id,
     applicationId: app.id,
-    requestId,
+    requestId: parsed.id,
     relayState: message.relayState,
-  });
+  };
+  const auth = await sessionAuth(ctx.request);
+  if (auth && !(await namesSessionUser(deps, ctx.request, auth, app, parsed.nameId))) {
+    // Someone else signed out of the application in this browser: their sign-out is done here (this
+    // session never stood for them), and this browser's own session stays.
+    ctx.request.log.info(
+      { applicationId: app.id },
+      'single logout: the request names someone other than this session, which stays',
+    );
+    return answerLogout(deps, reply, initiator, []);
+  }
+  // Profiles §4.4.3.3: the other applications of the session first, then this one's LogoutResponse.
+  return beginSignOut(deps, ctx.request, reply, initiator);
 }

@@ -4,7 +4,7 @@ import type { Tenant } from '../tenants/tenants.repository.ts';
 import type { User } from './users.repository.ts';
 
 export function usersListBody(users: readonly User[], search: string): SafeHtml {
-  return html`<div class="actions"><a class="button" href="/portal/users/new">New user</a> <a class="button secondary" href="/portal/users/deleted">Deleted users</a> <a class="button secondary" href="/portal/users/settings">User settings</a></div>
+  return html`<div class="actions"><a class="button" href="/portal/users/new">New user</a> <a class="button secondary" href="/portal/users/deleted">Deleted users</a> <a class="button secondary" href="/portal/users/settings">User settings</a> <a class="button secondary" href="/portal/users/password-reset">Password reset</a></div>
 <form method="get" action="/portal/users" class="search" role="search">
 <label for="q">Search users</label> <input id="q" name="q" type="search" value="${search}"> <button type="submit" class="secondary">Search</button>
 </form>
@@ -45,7 +45,7 @@ ${field({ label: 'Display name', name: 'displayName', value: values.displayName 
 ${field({ label: 'First name', name: 'givenName', value: values.givenName ?? '', error: errors.givenName })}
 ${field({ label: 'Last name', name: 'surname', value: values.surname ?? '', error: errors.surname })}
 ${field({ label: 'Email', name: 'mail', type: 'email', value: values.mail ?? '', hint: 'The mail attribute (user.mail); the emailaddress claim is left out while it is empty.', error: errors.mail })}
-${options.isNew ? field({ label: 'Password', name: 'password', type: 'password', autocomplete: 'new-password', hint: 'Leave empty to auto-generate a password, shown once after Create.', error: errors.password }) : null}
+${options.isNew ? field({ label: 'Password', name: 'password', type: 'password', autocomplete: 'new-password', hint: 'Leave empty to auto-generate a password, shown once after Create. Either way it is temporary: the user chooses a new one at first sign-in.', error: errors.password }) : null}
 ${checkboxField({ label: 'Account enabled', name: 'accountEnabled', checked: checked('accountEnabled', !values.submitted), hint: 'Clear to block sign-in.', error: errors.accountEnabled })}
 ${checkboxField({ label: 'Global Administrator (can use this portal)', name: 'isAdmin', checked: checked('isAdmin', false), error: errors.isAdmin })}
 <div class="actions"><button type="submit">${options.isNew ? 'Create' : 'Save'}</button> <a class="button secondary" href="/portal/users">Cancel</a></div>
@@ -64,6 +64,7 @@ ${facts([
   ],
 ])}
 <p class="hint">Write the password down or give it to the user now: it is shown only this once and cannot be shown again.</p>
+<p class="hint">It is a temporary password: ${user.displayName} will be asked to choose a new password at ${what === 'created' ? 'first' : 'the next'} sign-in.</p>
 <div class="actions"><a class="button" href="/portal/users/${user.id}">Done</a></div>
 </section>`;
 }
@@ -96,6 +97,12 @@ ${card(
     ['Email', user.mail ?? ''],
     ['Account enabled', badge(user.accountEnabled, 'Yes', 'No (sign-in blocked)')],
     ['Role', user.isAdmin ? 'Global Administrator' : 'User'],
+    [
+      'Password',
+      user.passwordProfile?.forceChangePasswordNextSignIn
+        ? 'Temporary: the user chooses a new one at the next sign-in'
+        : 'Not temporary',
+    ],
     [
       'Sign-in lockout',
       locked ? `Locked until ${formatTime(user.lockedUntil)} (Reset password unlocks)` : 'Not locked',

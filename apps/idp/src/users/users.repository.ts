@@ -17,6 +17,13 @@ export interface User {
   lockedUntil: string | null;
   createdAt: string;
   updatedAt: string;
+  /** SSO sessions signed in before this are over (a self-service password reset sets it: password-reset/). */
+  signInSessionsValidFrom?: string | null;
+  /**
+   * Graph's passwordProfile, without the password: `forceChangePasswordNextSignIn` is true while the
+   * password is a temporary one an administrator made (temporary-password/). Always read by `toUser`.
+   */
+  passwordProfile?: { forceChangePasswordNextSignIn: boolean };
   /** Entra's per-user MFA state and when registration was first asked for, when read with them (`findUser`). */
   mfa?: { perUserState: PerUserMfaState; registrationPromptedAt: string | null };
 }
@@ -39,6 +46,8 @@ export function toUser(row: Selectable<UsersTable>): User {
     lockedUntil: row.locked_until,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    signInSessionsValidFrom: row.sign_in_sessions_valid_from ?? null,
+    passwordProfile: { forceChangePasswordNextSignIn: row.force_change_password_next_sign_in === 1 },
   };
 }
 
@@ -143,6 +152,8 @@ export interface NewUserRow {
   accountEnabled: boolean;
   isAdmin: boolean;
   passwordHash: string;
+  /** A temporary password, to be changed at the next sign-in (Graph's default: false). */
+  forceChangePasswordNextSignIn?: boolean;
   at: string;
 }
 
@@ -164,6 +175,7 @@ export async function insertUser(db: Db, user: NewUserRow): Promise<void> {
       lockouts: 0,
       locked_until: null,
       is_admin: user.isAdmin ? 1 : 0,
+      force_change_password_next_sign_in: user.forceChangePasswordNextSignIn ? 1 : 0,
       created_at: user.at,
       updated_at: user.at,
     })
@@ -203,10 +215,33 @@ export async function updateUserProfile(
     .execute();
 }
 
-export async function setPasswordHash(db: Db, id: string, hash: string, at: string): Promise<void> {
+/** A new password (and whether it is temporary: Graph's forceChangePasswordNextSignIn); clears any lockout. */
+export async function setPasswordHash(
+  db: Db,
+  id: string,
+  hash: string,
+  at: string,
+  forceChangePasswordNextSignIn = false,
+): Promise<void> {
   await db
     .updateTable('users')
-    .set({ password_hash: hash, failed_sign_ins: 0, lockouts: 0, locked_until: null, updated_at: at })
+    .set({
+      password_hash: hash,
+      force_change_password_next_sign_in: forceChangePasswordNextSignIn ? 1 : 0,
+      failed_sign_ins: 0,
+      lockouts: 0,
+      locked_until: null,
+      updated_at: at,
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Makes the current password temporary, or not (Graph's PATCH of passwordProfile without a password). */
+export async function setForceChangePassword(db: Db, id: string, force: boolean, at: string): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ force_change_password_next_sign_in: force ? 1 : 0, updated_at: at })
     .where('id', '=', id)
     .execute();
 }

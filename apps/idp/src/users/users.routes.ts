@@ -66,7 +66,12 @@ export async function createUserSubmit(deps: Deps, request: FastifyRequest, repl
   const form = formOf(request);
   const password = (form.password ?? '') === '' ? undefined : form.password;
   const result = await attempt(() =>
-    createUser(deps, admin.actor, admin.tenant.id, { ...profileOf(form), password }),
+    // Entra's portal: the password, given or generated, is temporary (changed at first sign-in).
+    createUser(deps, admin.actor, admin.tenant.id, {
+      ...profileOf(form),
+      password,
+      forceChangePasswordNextSignIn: true,
+    }),
   );
   if (!result.ok) {
     const { password: _p, _csrf, ...values } = form;

@@ -9,6 +9,7 @@ import {
   findUserByUpn,
   findUserInTenant,
   insertUser,
+  setForceChangePassword,
   setPasswordHash,
   type User,
   updateUserProfile,
@@ -27,6 +28,18 @@ export interface UserInput {
 export interface CreateUserInput extends UserInput {
   /** When absent a password is generated (and returned once). */
   password?: string | undefined;
+  /**
+   * Graph's passwordProfile.forceChangePasswordNextSignIn: the password is temporary, and the user
+   * chooses their own at the next sign-in (temporary-password/). Default false, as Graph's; the
+   * portal's Create user sets it, as Entra's portal does.
+   */
+  forceChangePasswordNextSignIn?: boolean | undefined;
+}
+
+/** Graph's passwordProfile in a PATCH: a new password, whether it is temporary (default false), or both. */
+export interface PasswordProfileInput {
+  password?: string | undefined;
+  forceChangePasswordNextSignIn?: boolean | undefined;
 }
 
 // Entra: the part before @ may use letters, digits and ' . - _ ! # ^ ~, at most 64 characters, and
@@ -123,6 +136,7 @@ export async function createUser(
       accountEnabled: input.accountEnabled ?? true,
       isAdmin: input.isAdmin ?? false,
       passwordHash,
+      forceChangePasswordNextSignIn: input.forceChangePasswordNextSignIn === true,
       at,
     });
     await recordAudit(db, actor, at, {
@@ -137,20 +151,28 @@ export async function createUser(
         mail,
         accountEnabled: input.accountEnabled ?? true,
         isAdmin: input.isAdmin ?? false,
+        forceChangePasswordNextSignIn: input.forceChangePasswordNextSignIn === true,
       },
     });
     return { user: (await findUserInTenant(db, tenantId, id))!, password };
   });
 }
 
-/** Edits a user's profile, sign-in state and admin role. An admin cannot block or demote themself. */
+/**
+ * Edits a user's profile, sign-in state and admin role. An admin cannot block or demote themself.
+ * With `passwordProfile` (the admin API's PATCH, as Graph's): a new password, checked against Entra's
+ * rule, and whether it is temporary (Graph's default: not), or only whether the current one is.
+ */
 export async function updateUser(
   deps: Deps,
   actor: Actor,
   tenantId: string,
   userId: string,
   input: UserInput,
+  passwordProfile?: PasswordProfileInput,
 ): Promise<User> {
+  const newPassword = passwordProfile?.password;
+  const newHash = newPassword === undefined ? null : await hashPassword(newPassword);
   return inTransaction(deps.db, async (db) => {
     const current = await findUserInTenant(db, tenantId, userId);
     if (!current) throw notFound('The user');
@@ -161,6 +183,10 @@ export async function updateUser(
       errors.add('accountEnabled', 'You cannot block your own sign-in.');
     if (actor.id === userId && !isAdmin)
       errors.add('isAdmin', 'You cannot remove your own administrator role.');
+    if (newPassword !== undefined) {
+      const problem = passwordError(newPassword);
+      if (problem) errors.add('password', problem);
+    }
     errors.throwIfAny();
     const change = {
       userPrincipalName: upn,
@@ -186,6 +212,18 @@ export async function updateUser(
     for (const [key, value] of Object.entries(change)) {
       if (before[key] !== value) changed[key] = { from: before[key], to: value };
     }
+    const wasTemporary = current.passwordProfile?.forceChangePasswordNextSignIn === true;
+    const temporary =
+      passwordProfile === undefined
+        ? wasTemporary
+        : newHash !== null
+          ? passwordProfile.forceChangePasswordNextSignIn === true
+          : (passwordProfile.forceChangePasswordNextSignIn ?? wasTemporary);
+    if (newHash !== null) await setPasswordHash(db, userId, newHash, at, temporary);
+    else if (temporary !== wasTemporary) await setForceChangePassword(db, userId, temporary, at);
+    if (temporary !== wasTemporary) {
+      changed.forceChangePasswordNextSignIn = { from: wasTemporary, to: temporary };
+    }
     await recordAudit(db, actor, at, {
       tenantId,
       category: 'UserManagement',
@@ -195,6 +233,17 @@ export async function updateUser(
       targetName: upn,
       details: changed,
     });
+    if (newHash !== null) {
+      await recordAudit(db, actor, at, {
+        tenantId,
+        category: 'UserManagement',
+        activity: 'Reset password',
+        targetType: 'User',
+        targetId: userId,
+        targetName: upn,
+        details: { forceChangePasswordNextSignIn: temporary },
+      });
+    }
     return (await findUserInTenant(db, tenantId, userId))!;
   });
 }
@@ -227,7 +276,10 @@ export async function setAccountEnabled(
   });
 }
 
-/** Sets a new generated password (returned once) and clears any lockout. */
+/**
+ * Sets a new generated password (returned once) and clears any lockout. The password is temporary,
+ * as Entra's Reset password makes it: the user chooses their own at the next sign-in.
+ */
 export async function resetPassword(
   deps: Deps,
   actor: Actor,
@@ -240,7 +292,7 @@ export async function resetPassword(
     const user = await findUserInTenant(db, tenantId, userId);
     if (!user) throw notFound('The user');
     const at = nowIso(deps);
-    await setPasswordHash(db, userId, hash, at);
+    await setPasswordHash(db, userId, hash, at, true);
     await recordAudit(db, actor, at, {
       tenantId,
       category: 'UserManagement',
@@ -248,6 +300,7 @@ export async function resetPassword(
       targetType: 'User',
       targetId: userId,
       targetName: user.userPrincipalName,
+      details: { forceChangePasswordNextSignIn: true },
     });
     return { user: (await findUserInTenant(db, tenantId, userId))!, password };
   });

@@ -61,6 +61,8 @@ form.inline { display: inline; }
 .tiles { display: grid; grid-template-columns: repeat(auto-fill, minmax(180px, 1fr)); gap: 16px; }
 .tile { display: block; background: #fff; border: 1px solid var(--line); border-radius: 4px; padding: 20px; text-decoration: none; color: var(--fg); text-align: center; }
 .tile:hover { border-color: var(--brand); }
+/* Read by screen readers, not shown: e.g. a link's "(opens in a new tab)". */
+.visually-hidden { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
 .picker-search { width: 100%; padding: 6px 8px; border: 1px solid #8a8886; border-radius: 2px; font: inherit; margin-bottom: 6px; }
 .tile-logo { display: block; width: 48px; height: 48px; margin: 0 auto 10px; }
 .tile-search { display: flex; gap: 8px; max-width: 480px; margin: 0 0 16px; }
@@ -71,6 +73,47 @@ form.inline { display: inline; }
 code, pre { font-family: ui-monospace, monospace; font-size: 12px; }
 code { overflow-wrap: anywhere; }
 pre { background: #f3f2f1; padding: 12px; overflow: auto; }
+/* A list whose selected row opens a pane of details beside it (the sign-in logs, as Entra's). The
+   whole row is its link; wider than 900 px the link opens the pane (above the list up to 1100 px),
+   narrower the standalone page; on a phone each row is a block of labelled lines. */
+.list-table tbody tr { position: relative; }
+.list-table tbody tr:hover { background: #f3f2f1; }
+.list-table tbody tr.selected { background: #deecf9; box-shadow: inset 3px 0 var(--brand); }
+.list-table .row-link::after { content: ""; position: absolute; inset: 0; }
+.list-table { table-layout: fixed; }
+.list-table td { overflow-wrap: anywhere; }
+.list-table th.list-date { width: 8.5em; } .list-table th.list-status { width: 7.5em; } .list-table th.list-ip { width: 10em; }
+.list-table .badge, .list-table .nowrap { white-space: nowrap; }
+.narrow-only { display: none; }
+.list-pane > header { flex-wrap: wrap; gap: 4px 12px; align-items: baseline; }
+.list-pane > header h2 { white-space: nowrap; }
+.pane-actions { display: flex; flex-wrap: wrap; gap: 0 12px; justify-content: flex-end; }
+.pane-tabs ul { list-style: none; display: flex; flex-wrap: wrap; gap: 0 16px; margin: 0 0 12px; padding: 0; border-bottom: 1px solid var(--line); }
+.pane-tabs a { display: block; padding: 6px 0; text-decoration: none; color: var(--fg); border-bottom: 2px solid transparent; }
+.pane-tabs a[aria-current] { border-bottom-color: var(--brand); font-weight: 600; }
+.tab-panel > h3 { font-size: 14px; margin: 0 0 8px; }
+/* Side by side where the list keeps room for its columns (1280 px: about 560 and 420 px). */
+@media (min-width: 1101px) {
+  .list-detail.has-pane { display: grid; grid-template-columns: minmax(0, 4fr) minmax(0, 3fr); gap: 16px; align-items: start; }
+  .list-detail.has-pane .list-ip { display: none; }
+  .list-pane { position: sticky; top: 8px; max-height: calc(100vh - 16px); overflow-y: auto; }
+  .list-pane .facts { grid-template-columns: minmax(0, 2fr) minmax(0, 3fr); }
+}
+@media (max-width: 1100px) {
+  .list-detail.has-pane { display: flex; flex-direction: column; }
+  .list-detail.has-pane .list-pane { order: -1; }
+}
+@media (max-width: 900px) {
+  .wide-only { display: none; }
+  .narrow-only { display: inline; }
+}
+@media (max-width: 720px) {
+  .list-table thead { display: none; }
+  .list-table, .list-table tbody, .list-table tr, .list-table td { display: block; }
+  .list-table tbody tr { padding: 8px 4px; border-bottom: 1px solid var(--line); }
+  .list-table td { border: 0; padding: 1px 0; }
+  .list-table td[data-label]::before { content: attr(data-label) ": "; color: var(--muted); }
+}
 /* Wider than a phone the navigation is always shown beside the page, open or not; the summary that
    folds it is for phones only. (Where ::details-content is unknown, "Menu" stays and still works.) */
 @media (min-width: 721px) {

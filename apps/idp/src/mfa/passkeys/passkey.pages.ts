@@ -24,7 +24,7 @@ export const REFUSAL_TEXT: Record<PasskeyRefusal, string> = {
  * A form that runs a WebAuthn ceremony: passkey.js reads the options from `data-options`, asks the
  * authenticator, and posts the answer in `response`.
  */
-function ceremonyForm(options: {
+export function ceremonyForm(options: {
   purpose: 'register' | 'authenticate';
   action: string;
   csrf: string;

@@ -15,6 +15,7 @@ import { protocolBinding } from './protocol-binding.ts';
 import { replyUrl } from './reply-url.ts';
 import { requestedAuthnContext } from './requested-authn-context.ts';
 import { signature } from './signature.ts';
+import { temporaryPassword } from './temporary-password.ts';
 
 /** Every SAML message: present, then readable. */
 export const MESSAGE_CHECKS: readonly SsoCheck[] = [messagePresent, parseMessage];
@@ -34,6 +35,7 @@ export const AUTHN_REQUEST_CHECKS: readonly SsoCheck[] = [
   nameIdPolicy,
   requestedAuthnContext,
   forceAuthn,
+  temporaryPassword,
   isPassive,
 ];
 
