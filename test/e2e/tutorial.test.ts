@@ -33,14 +33,22 @@ for (const dialect of DIALECTS) {
       test(name, { timeout: 120_000 }, async () => {
         if (!world) throw new Error('not run: the services or the browser did not start');
         if (failedStep) throw new Error(`not run: the earlier step failed: ${failedStep}`);
+        let timer: NodeJS.Timeout | undefined;
         try {
-          await body();
+          // Ends before the test's own timeout, which would cancel the step with no screenshot and no
+          // word of where it stood.
+          const deadline = new Promise<never>((_, reject) => {
+            timer = setTimeout(() => reject(new Error('the step did not finish within 110 s')), 110_000);
+          });
+          await Promise.race([body(), deadline]);
         } catch (error) {
           failedStep = name;
           const saved = await world.failureScreenshots();
           throw new Error(`${(error as Error).message}\n(screenshots: ${saved})\n${world.output()}`, {
             cause: error,
           });
+        } finally {
+          clearTimeout(timer);
         }
       });
 

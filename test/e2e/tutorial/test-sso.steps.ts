@@ -50,6 +50,7 @@ export async function testSpInitiated(t: Tutorial): Promise<void> {
   // Her first sign-in: the password the administrator made is temporary, so the Directory asks her to
   // choose her own ("Update your password"), then goes on to the organization. She keeps using it.
   await see(bsimon.getByRole('region', { name: 'Update your password' }).getByText(BSIMON.userName));
+  await world.screenshot(bsimon, '16b-update-your-password');
   await updatePasswordAtDirectory(bsimon, t.bsimonPassword, BSIMON_OWN_PASSWORD);
   t.bsimonPassword = BSIMON_OWN_PASSWORD;
   await arriveAt(bsimon, urls().signOnUrl);

@@ -59,20 +59,26 @@ function samlIds(ids: SamlIds): SafeHtml | string {
   return html`${present.map(([label, id]) => html`<span class="hint">${label}</span> <code>${id}</code><br>\n`)}`;
 }
 
+const POLICY_COLUMNS = ['Policy name', 'Result', 'Grant controls', 'Session controls', 'Condition not met'];
+
+/**
+ * The policies and what each did. Each cell carries its column's name, so that in the narrow details
+ * pane a row reads as labelled lines instead of five squeezed columns (`.policy-table` in the CSS).
+ */
 function policyTable(policies: SignInConditionalAccess['policies'], empty: string) {
-  return table(
-    ['Policy name', 'Result', 'Grant controls', 'Session controls', 'Condition not met'],
-    policies.map((p) => [
-      html`<a href="/portal/conditional-access/policies/${p.id}">${p.displayName}</a>`,
-      html`<span class="badge${p.result.endsWith('uccess') ? ' ok' : p.result.endsWith('ailure') ? ' bad' : ''}">${RESULT_LABELS[p.result] ?? p.result}</span>`,
-      p.enforcedGrantControls.join(', '),
-      p.enforcedSessionControls.join(', '),
-      p.conditionsNotSatisfied
-        ? (CONDITION_LABELS[p.conditionsNotSatisfied as ConditionName] ?? p.conditionsNotSatisfied)
-        : '',
-    ]),
-    empty,
-  );
+  if (policies.length === 0) return html`<p class="empty">${empty}</p>`;
+  const rows = policies.map((p) => [
+    html`<a href="/portal/conditional-access/policies/${p.id}">${p.displayName}</a>`,
+    html`<span class="badge${p.result.endsWith('uccess') ? ' ok' : p.result.endsWith('ailure') ? ' bad' : ''}">${RESULT_LABELS[p.result] ?? p.result}</span>`,
+    p.enforcedGrantControls.join(', '),
+    p.enforcedSessionControls.join(', '),
+    p.conditionsNotSatisfied
+      ? (CONDITION_LABELS[p.conditionsNotSatisfied as ConditionName] ?? p.conditionsNotSatisfied)
+      : '',
+  ]);
+  return html`<div class="table-scroll"><table class="policy-table"><thead><tr>${POLICY_COLUMNS.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead><tbody>${rows.map(
+    (row) => html`<tr>${row.map((cell, i) => html`<td data-label="${POLICY_COLUMNS[i]}">${cell}</td>`)}</tr>`,
+  )}</tbody></table></div>`;
 }
 
 function namedLocations(ca: SignInConditionalAccess | null): string {

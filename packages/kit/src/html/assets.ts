@@ -85,6 +85,12 @@ pre { background: #f3f2f1; padding: 12px; overflow: auto; }
 .list-table th.list-date { width: 8.5em; } .list-table th.list-status { width: 7.5em; } .list-table th.list-ip { width: 10em; }
 .list-table .badge, .list-table .nowrap { white-space: nowrap; }
 .narrow-only { display: none; }
+.list-pane .policy-table thead { display: none; }
+.list-pane .policy-table, .list-pane .policy-table tbody, .list-pane .policy-table tr, .list-pane .policy-table td { display: block; }
+.list-pane .policy-table tr { padding: 8px 0; border-bottom: 1px solid var(--line); }
+.list-pane .policy-table td { border: 0; padding: 1px 0; }
+.list-pane .policy-table td:empty { display: none; }
+.list-pane .policy-table td[data-label]::before { content: attr(data-label) ": "; color: var(--muted); }
 .list-pane > header { flex-wrap: wrap; gap: 4px 12px; align-items: baseline; }
 .list-pane > header h2 { white-space: nowrap; }
 .pane-actions { display: flex; flex-wrap: wrap; gap: 0 12px; justify-content: flex-end; }
