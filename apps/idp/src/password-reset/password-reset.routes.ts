@@ -122,6 +122,17 @@ export async function resetStartPage(deps: AppDeps, request: FastifyRequest, rep
     signInFlow: (await findFlow(request, query.flow))?.key ?? null,
     returnTo: query.return ? safeReturnPath(query.return, '/myapps') : null,
   };
+  return sendWhoAreYou(request, reply, place, back);
+}
+
+/** "Who are you?", with the way back to the sign-in it came from, and what was wrong (400) if anything. */
+async function sendWhoAreYou(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  place: Place,
+  back: { signInFlow: string | null; returnTo: string | null },
+  error?: string,
+) {
   return sendPlainPage(
     reply,
     TITLE,
@@ -131,7 +142,9 @@ export async function resetStartPage(deps: AppDeps, request: FastifyRequest, rep
       userName: '',
       ...back,
       signInHref: await signInHref(request, place, back),
+      ...(error ? { error } : {}),
     }),
+    error ? 400 : 200,
   );
 }
 
@@ -147,19 +160,7 @@ export async function resetStartSubmit(deps: AppDeps, request: FastifyRequest, r
   };
   const userName = (form.username ?? '').trim().slice(0, 256);
   if (userName === '') {
-    return sendPlainPage(
-      reply,
-      TITLE,
-      whoAreYou({
-        base: place.base,
-        csrf: await csrfToken(request),
-        userName: '',
-        ...back,
-        signInHref: await signInHref(request, place, back),
-        error: 'Enter your user name, such as B.Simon@contoso.com.',
-      }),
-      400,
-    );
+    return sendWhoAreYou(request, reply, place, back, 'Enter your user name, such as B.Simon@contoso.com.');
   }
   const correlationId = signInFlow?.correlationId ?? request.id;
   const candidate = await resetCandidate(deps.db, place.tenant, userName);
